@@ -1,5 +1,6 @@
-"""`stats goal [--json] [--offline]` and `stats goal set COUNT [--pages] [--from DATE]
-[--to DATE] [--goal ID] [--description TEXT]`: the reading goals, kept with Hardcover's."""
+"""`stats goal [--json] [--offline]`, `stats goal set COUNT [--pages] [--from DATE]
+[--to DATE] [--goal ID] [--description TEXT]` and `stats goal delete ID`: the reading goals,
+kept with Hardcover's."""
 
 from __future__ import annotations
 
@@ -30,6 +31,11 @@ def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     change.add_argument("--description", default="", help="what the goal is called")
     change.add_argument(
         "--offline", action="store_true", help="keep it in the library only, not on Hardcover"
+    )
+    gone = add_command(goal_actions, "delete", delete_goal)
+    gone.add_argument("goal", type=int, metavar="ID")
+    gone.add_argument(
+        "--offline", action="store_true", help="delete it here only (it stays on Hardcover)"
     )
 
 
@@ -106,4 +112,14 @@ def set_goal(ctx: CliContext, args: argparse.Namespace) -> int:
     goal = Goal(args.count, metric, start, end, description)
     account = None if args.offline else account_for(args)
     print(asyncio.run(send(account, goal, args.goal)))
+    return 0
+
+
+def delete_goal(ctx: CliContext, args: argparse.Namespace) -> int:
+    """delete a reading goal, here and (kept with Hardcover's) on Hardcover"""
+    from bookorbit_desktop.cli.hardcover.token import account_for
+    from bookorbit_desktop.services.goals.service import delete
+
+    account = None if args.offline else account_for(args)
+    print(asyncio.run(delete(account, args.goal)))
     return 0

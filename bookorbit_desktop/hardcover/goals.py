@@ -5,6 +5,7 @@
   updated to Hardcover's values, a new one is added, and one deleted or archived there is
   deleted here. Goals counting what the library has no word for (a metric other than books or
   pages) are left on Hardcover and named.
+- `delete_goal` deletes a goal here and there.
 - `send_goal` sends a goal set or changed here. A goal linked to Hardcover's is read there
   first: if it changed on hardcover.app since it was last read, nothing is sent, Hardcover's
   values are kept here, and `GoalChangedError` says what they are (no silent overwrite); if it
@@ -158,6 +159,19 @@ async def send_goal(client: HardcoverClient, user_id: int, goal_id: int) -> stor
         raise InvalidValueError(f"Hardcover did not keep the goal ({said}).")
     store.link(goal_id, int(answer["id"]), _progress(answer.get("goal") or {}), _seen(values))
     return store.get_goal(goal_id)
+
+
+async def delete_goal(client: HardcoverClient, goal_id: int) -> store.StoredGoal:
+    """Goal `goal_id` deleted here and, kept with Hardcover's, there (one already gone there is
+    only deleted here); the goal as it was."""
+    stored = store.get_goal(goal_id)
+    if stored.hardcover_goal_id is not None:
+        data = await client.execute("DeleteGoal", {"id": stored.hardcover_goal_id})
+        answer = data.get("delete_goal") or {}
+        errors = [str(e) for e in answer.get("errors") or []]
+        if errors and not any("not found" in e.lower() for e in errors):
+            raise InvalidValueError(f"Hardcover did not delete the goal ({'; '.join(errors)}).")
+    return store.delete_goal(goal_id)
 
 
 def _progress(row: dict[str, Any]) -> float | None:

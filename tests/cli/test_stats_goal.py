@@ -53,6 +53,11 @@ def test_a_goal_is_set_shown_and_changed(tmp_path, capsys):
     assert shown.startswith("Goal 1: 0 of 1,000 pages, 2026-01-01 to 2026-12-31\n")
     assert "Finished, no date (not counted): Emma" in shown
 
+    assert run(tmp_path, "stats", "goal", "delete", "1", "--offline") == 0
+    assert capsys.readouterr().out == "Goal 1 deleted.\n"
+    assert run(tmp_path, "stats", "goal", "delete", "1", "--offline") == 2
+    assert "There is no goal 1." in capsys.readouterr().err
+
 
 def test_a_goal_that_cannot_be_is_refused_and_nothing_kept(tmp_path, capsys):
     span = ["--from", "2026-06-01", "--to", "2026-01-01"]

@@ -82,7 +82,16 @@ def update_goal_progress(context: ExecutionContext, id: int) -> dict[str, Any]:
     return {"errors": None, "id": id, "goal": goal}
 
 
+def delete_goal(context: ExecutionContext, id: int) -> dict[str, Any]:
+    goal = context.catalog.get("goals", id)
+    if goal is None or goal["user_id"] != context.user_id:
+        return _refused("Goal not found")
+    context.catalog.delete_row("goals", id)
+    return {"errors": None, "id": id, "goal": None}
+
+
 GOAL_MUTATIONS = {
+    "delete_goal": delete_goal,
     "insert_goal": insert_goal,
     "update_goal": update_goal,
     "update_goal_progress": update_goal_progress,

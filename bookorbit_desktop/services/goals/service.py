@@ -30,6 +30,7 @@ __all__ = [
     "GoalView",
     "NotConnectedError",
     "checked",
+    "delete",
     "goal_views",
     "goal_views_off_loop",
     "pull",
@@ -149,6 +150,22 @@ async def pull(account: HardcoverAccount) -> hardcover_goals.PulledGoals | None:
             return await hardcover_goals.pull_goals(client, await _user_id(account, client))
     except (NotConnectedError, NoKeyringError):
         return None
+
+
+async def delete(account: HardcoverAccount | None, goal_id: int) -> str:
+    """Delete the goal here and, kept with Hardcover's, there; what became of it."""
+    stored = store.get_goal(goal_id)
+    if stored.hardcover_goal_id is None or account is None:
+        store.delete_goal(goal_id)
+        kept = " (it stays on Hardcover)" if stored.hardcover_goal_id is not None else ""
+        return f"Goal {goal_id} deleted{kept}."
+    try:
+        async with account.open_client() as client:
+            await hardcover_goals.delete_goal(client, goal_id)
+    except (NotConnectedError, NoKeyringError):
+        store.delete_goal(goal_id)
+        return f"Goal {goal_id} deleted here; Hardcover is not connected, so it stays there."
+    return f"Goal {goal_id} deleted here and on Hardcover."
 
 
 async def send(account: HardcoverAccount | None, goal: Goal, goal_id: int | None = None) -> str:

@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import BookOrbitError
@@ -21,6 +21,7 @@ from bookorbit_desktop.services.goals.service import (
     Goal,
     GoalView,
     NotConnectedError,
+    delete,
     goal_views_off_loop,
     pull,
     send,
@@ -33,8 +34,9 @@ from bookorbit_desktop.services.year.service import (
     share_covers,
     year_highlights_off_loop,
 )
-from bookorbit_desktop.ui.asyncqt import show_error, spawn
+from bookorbit_desktop.ui.asyncqt import open_box, show_error, spawn
 from bookorbit_desktop.ui.main_window import MainWindow
+from bookorbit_desktop.ui.questions import action_or_cancel
 from bookorbit_desktop.ui.shown_page import ShownPage
 from bookorbit_desktop.ui.status import StatusHub
 from bookorbit_desktop.ui.widgets import interval_timer
@@ -70,6 +72,7 @@ class YearController(ShownPage):
         self.page.year_changed.connect(lambda _year: self.refresh())
         self.page.share_requested.connect(lambda: spawn(self.share(), self.page))
         self.page.goal_box.set_requested.connect(lambda goal_id: spawn(self.set_goal(goal_id)))
+        self.page.goal_box.delete_requested.connect(self.ask_delete)
         self.page.goal_box.pull_requested.connect(lambda: spawn(self.pull_goals(), self.page))
         self.page.goal_box.pull_button.setVisible(account is not None)
         self.goal_timer = interval_timer(self.page, GOAL_LINE_EVERY_MS, self.follow_goal, once=True)
@@ -130,6 +133,30 @@ class YearController(ShownPage):
             return
         try:
             await send(self._account, chosen, goal_id)
+        except BookOrbitError as error:
+            show_error(self.page, error)
+        self.refresh()
+        self.follow_goal()
+
+    def ask_delete(self, goal_id: int) -> QMessageBox | None:
+        """Delete… asks first (Cancel is the default: nothing is deleted on Enter or Esc)."""
+        view = next((v for v in self.page.goal_box.views if v.stored.id == goal_id), None)
+        if view is None:
+            return None
+        there = " here and on Hardcover" if view.stored.hardcover_goal_id is not None else ""
+        box, button = action_or_cancel(
+            self.page, "Reading goal", f"Delete the goal {view.headline}{there}?", "&Delete"
+        )
+        box.buttonClicked.connect(
+            lambda clicked: (
+                spawn(self.delete_goal(goal_id), self.page) if clicked is button else None
+            )
+        )
+        return open_box(box)
+
+    async def delete_goal(self, goal_id: int) -> None:
+        try:
+            await delete(self._account, goal_id)
         except BookOrbitError as error:
             show_error(self.page, error)
         self.refresh()

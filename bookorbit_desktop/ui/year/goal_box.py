@@ -1,7 +1,7 @@
 """The Year page's reading goals: each goal whose dates meet the year shown, with how far along
 it is (a bar and the rules' sentence), Hardcover's own count where it keeps the goal, and the
-books that count; Set a Goal… and Change… open `GoalDialog`. Every text from outside (titles,
-a goal's name) is shown as plain text."""
+books that count; Set a Goal… and Change… open `GoalDialog`, Delete… asks first. Every text
+from outside (titles, a goal's name) is shown as plain text."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ NO_GOAL = "No reading goal for this year. Set one to see how far along you are."
 
 class GoalBox(QGroupBox):
     set_requested = Signal(object)  # the goal's id to change, or None for a new goal
+    delete_requested = Signal(int)  # the goal's id
     pull_requested = Signal()
 
     def __init__(self) -> None:
@@ -64,6 +65,10 @@ class GoalBox(QGroupBox):
         change.setAccessibleName(f"Change the goal {view.headline}")
         change.clicked.connect(lambda: self.set_requested.emit(view.stored.id))
         heading.addWidget(change)
+        delete = QPushButton("&Delete…")
+        delete.setAccessibleName(f"Delete the goal {view.headline}")
+        delete.clicked.connect(lambda: self.delete_requested.emit(view.stored.id))
+        heading.addWidget(delete)
         layout.addLayout(heading)
         bar = QProgressBar()
         bar.setRange(0, goal.target)

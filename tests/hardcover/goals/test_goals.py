@@ -15,7 +15,13 @@ from bookorbit_desktop.hardcover.api.errors import ScopeError
 from bookorbit_desktop.library.goals import store
 from bookorbit_desktop.library.goals.rules import BOOKS, PAGES, Goal
 from bookorbit_desktop.library.reads.edits import add_read
-from bookorbit_desktop.services.goals.service import GoalChangedError, goal_views, pull, send
+from bookorbit_desktop.services.goals.service import (
+    GoalChangedError,
+    delete,
+    goal_views,
+    pull,
+    send,
+)
 from bookorbit_desktop.services.hardcover.account import HardcoverAccount
 from tests.factories import add_book
 from tests.fakes.file_keyring import FileKeyring
@@ -132,3 +138,19 @@ async def test_without_hardcover_a_goal_is_the_librarys(library, tmp_path):
     said = await send(not_connected, YEAR)
     assert said == "Goal 1 kept in the library (Hardcover is not connected)."
     assert await send(None, YEAR) == "Goal 2 kept in the library."
+
+
+async def test_a_goal_deleted_here_is_deleted_there_and_stays_gone(library, hardcover):  # noqa: F811
+    await send(account_for(hardcover), YEAR)
+    (stored,) = store.all_goals()
+    said = await delete(account_for(hardcover), stored.id)
+    assert said == f"Goal {stored.id} deleted here and on Hardcover."
+    assert hardcover.catalog.rows("goals") == [] and store.all_goals() == []
+    await pull(account_for(hardcover))
+    assert store.all_goals() == []  # no pull brings it back
+
+    await send(account_for(hardcover), YEAR)
+    (stored,) = store.all_goals()
+    hardcover.catalog.delete_row("goals", stored.hardcover_goal_id)  # gone there already
+    await delete(account_for(hardcover), stored.id)
+    assert store.all_goals() == []

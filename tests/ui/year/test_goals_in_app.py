@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QLabel, QListWidget, QProgressBar
+from PySide6.QtWidgets import QLabel, QListWidget, QMessageBox, QProgressBar
 
 from bookorbit_desktop.library.goals import store
 from bookorbit_desktop.library.reads.edits import add_read
@@ -67,6 +67,16 @@ def test_a_goal_set_on_the_year_page_shows_and_follows_the_reads(desktop, qloop)
     controller.ask_goal = lambda title, goal: None  # Cancel: nothing kept
     qloop.run_until_complete(controller.set_goal(None))
     assert len(store.all_goals()) == 1
+
+    box_asked = controller.ask_delete(goal_id)  # Delete…: Cancel (the default) deletes nothing
+    assert box_asked.defaultButton() is box_asked.button(QMessageBox.StandardButton.Cancel)
+    box_asked.button(QMessageBox.StandardButton.Cancel).click()
+    run_until(qloop, lambda: not box_asked.isVisible())
+    assert len(store.all_goals()) == 1
+    box_asked = controller.ask_delete(goal_id)
+    (delete,) = [b for b in box_asked.buttons() if b.text() == "&Delete"]
+    delete.click()
+    run_until(qloop, lambda: store.all_goals() == [] and box.views == [])
 
 
 def test_the_dialog_refuses_a_goal_ending_before_it_starts(qtbot):
