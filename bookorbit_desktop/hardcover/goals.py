@@ -2,9 +2,10 @@
 `update_goal`; scopes read:goals and write:goals).
 
 - `pull_goals` reads every goal not archived there into the library: a goal linked to one is
-  updated to Hardcover's values, a new one is added, and one deleted or archived there is
-  deleted here. Goals counting what the library has no word for (a metric other than books or
-  pages) are left on Hardcover and named.
+  updated to Hardcover's values (unless it was changed here since: the user's change is kept,
+  to be sent), a new one is added, and one deleted or archived there is deleted here. Goals
+  counting what the library has no word for (a metric other than books or pages) are left on
+  Hardcover and named.
 - `delete_goal` deletes a goal here and there.
 - `send_goal` sends a goal set or changed here. A goal linked to Hardcover's is read there
   first: if it changed on hardcover.app since it was last read, nothing is sent, Hardcover's
@@ -43,6 +44,8 @@ class GoalChangedError(BookOrbitError):
 @dataclass
 class PulledGoals:
     kept: list[store.StoredGoal] = field(default_factory=list)
+    # Goals changed here since Hardcover's was last read, kept as they are (sent by a change).
+    held: list[store.StoredGoal] = field(default_factory=list)
     deleted: list[store.StoredGoal] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)  # Hardcover goals the library cannot count
 
@@ -50,6 +53,9 @@ class PulledGoals:
         said = f"{len(self.kept)} goal{'' if len(self.kept) == 1 else 's'} from Hardcover"
         if self.deleted:
             said += f", {len(self.deleted)} deleted there"
+        if self.held:
+            ids = ", ".join(str(g.id) for g in self.held)
+            said += f"; kept as changed here, not sent yet: goal {ids}"
         if self.left_out:
             said += f"; left on Hardcover (not books or pages): {', '.join(self.left_out)}"
         return said
@@ -59,6 +65,25 @@ def library_metric(metric: str) -> str | None:
     """BOOKS or PAGES for Hardcover's metric; None for one the library has no word for."""
     word = metric.strip().lower()
     return BOOKS if word.startswith("book") else PAGES if word.startswith("page") else None
+
+
+def _wanted(goal: Goal) -> dict[str, Any]:
+    """The goal in Hardcover's words, as sent (and then seen there)."""
+    return {
+        "goal": goal.target,
+        "metric": SENT_METRICS[goal.metric],
+        "start_date": goal.start.isoformat(),
+        "end_date": goal.end.isoformat(),
+        "description": goal.description or _default_description(goal),
+    }
+
+
+def _changed_here(stored: store.StoredGoal) -> bool:
+    """Was the goal changed here since Hardcover's was last read (or sent)?"""
+    if stored.seen is None:
+        return False
+    there = _goal(stored.seen)
+    return there is None or _wanted(stored.goal) != _wanted(there)
 
 
 def _seen(row: dict[str, Any]) -> dict[str, Any]:
@@ -100,6 +125,10 @@ async def pull_goals(client: HardcoverClient, user_id: int) -> PulledGoals:
         if goal is None:
             pulled.left_out.append(f"{row.get('goal')} {row.get('metric')}")
             continue
+        linked = store.linked_to(int(row["id"]))
+        if linked is not None and _changed_here(linked):  # the user's change waits to be sent
+            pulled.held.append(linked)
+            continue
         kept = store.keep_from_hardcover(goal, int(row["id"]), _progress(row), _seen(row))
         pulled.kept.append(kept)
     if len(rows) < GOALS_READ:  # all of them: the ones not among them are gone there
@@ -111,14 +140,7 @@ async def send_goal(client: HardcoverClient, user_id: int, goal_id: int) -> stor
     """Goal `goal_id` sent to Hardcover (the module's rules); the goal as now kept."""
     stored = store.get_goal(goal_id)
     goal = stored.goal
-    values = {
-        "goal": goal.target,
-        "metric": SENT_METRICS[goal.metric],
-        "start_date": goal.start.isoformat(),
-        "end_date": goal.end.isoformat(),
-        "description": goal.description or _default_description(goal),
-        "conditions": {},
-    }
+    values = {**_wanted(goal), "conditions": {}}
     if stored.hardcover_goal_id is None:
         data = await client.execute(
             "InsertGoal", {"object": {**values, "privacy_setting_id": PRIVATE}}

@@ -67,6 +67,14 @@ def get_goal(goal_id: int) -> StoredGoal:
     return _stored(row)
 
 
+def linked_to(hardcover_goal_id: int) -> StoredGoal | None:
+    """The goal kept with Hardcover's goal `hardcover_goal_id`, if any."""
+    row = database.execute_sql(
+        f"SELECT {_COLUMNS} FROM reading_goal WHERE hardcover_goal_id = ?", (hardcover_goal_id,)
+    ).fetchone()
+    return None if row is None else _stored(row)
+
+
 def current_goals(today: dt.date) -> list[StoredGoal]:
     """The goals whose dates hold `today`, the soonest ending first."""
     return sorted(

@@ -154,3 +154,17 @@ async def test_a_goal_deleted_here_is_deleted_there_and_stays_gone(library, hard
     hardcover.catalog.delete_row("goals", stored.hardcover_goal_id)  # gone there already
     await delete(account_for(hardcover), stored.id)
     assert store.all_goals() == []
+
+
+async def test_a_change_made_here_offline_is_kept_by_the_pull_until_sent(library, hardcover):  # noqa: F811
+    await send(account_for(hardcover), YEAR)
+    (stored,) = store.all_goals()
+    await send(None, Goal(30, BOOKS, YEAR.start, YEAR.end, "2026"), stored.id)  # not sent
+    pulled = await pull(account_for(hardcover))
+    assert pulled is not None and [g.id for g in pulled.held] == [stored.id]
+    assert "kept as changed here, not sent yet: goal 1" in pulled.describe()
+    assert store.get_goal(stored.id).goal.target == 30  # the pull did not take it back
+    await send(account_for(hardcover), store.get_goal(stored.id).goal, stored.id)
+    assert hardcover.catalog.get("goals", stored.hardcover_goal_id)["goal"] == 30
+    pulled = await pull(account_for(hardcover))
+    assert pulled is not None and pulled.held == []
