@@ -9,6 +9,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QListWidget,
     QProgressBar,
     QPushButton,
@@ -17,10 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.services.goals.service import GoalView
-from bookorbit_desktop.ui.text import plain_label
-from bookorbit_desktop.ui.widgets import clear_layout
+from bookorbit_desktop.ui.text import show_plain
+from bookorbit_desktop.ui.widgets import clear_layout, wrapped_label
 
 NO_GOAL = "No reading goal for this year. Set one to see how far along you are."
+NAMED = 10  # the no-date reads named; the rest counted
 
 
 class GoalBox(QGroupBox):
@@ -49,7 +51,7 @@ class GoalBox(QGroupBox):
         self.views = views
         clear_layout(self.goals)
         if not views:
-            self.goals.addWidget(plain_label(NO_GOAL))
+            self.goals.addWidget(_wrapped(NO_GOAL))
         for view in views:
             self.goals.addWidget(self._goal(view))
 
@@ -60,7 +62,7 @@ class GoalBox(QGroupBox):
         layout.setContentsMargins(0, 0, 0, 0)
         heading = QHBoxLayout()
         name = f"{goal.description}: " if goal.description else ""
-        heading.addWidget(plain_label(f"{name}{view.headline}"), 1)
+        heading.addWidget(_wrapped(f"{name}{view.headline}"), 1)
         change = QPushButton("&Change…")
         change.setAccessibleName(f"Change the goal {view.headline}")
         change.clicked.connect(lambda: self.set_requested.emit(view.stored.id))
@@ -76,10 +78,10 @@ class GoalBox(QGroupBox):
         bar.setFormat(f"{progress.done:,} of {goal.target:,}")
         bar.setAccessibleName("Goal progress")
         layout.addWidget(bar)
-        layout.addWidget(plain_label(view.text))
+        layout.addWidget(_wrapped(view.text))
         if view.stored.hardcover_progress is not None:
             count = f"{view.stored.hardcover_progress:g}"
-            layout.addWidget(plain_label(f"Kept with Hardcover, which counts {count}."))
+            layout.addWidget(_wrapped(f"Kept with Hardcover, which counts {count}."))
         if view.books:
             books = QListWidget()
             books.setAccessibleName("Books that count for the goal")
@@ -87,6 +89,13 @@ class GoalBox(QGroupBox):
             books.setMaximumHeight(120)
             layout.addWidget(books)
         if view.no_date:
-            apart = ", ".join(view.no_date)
-            layout.addWidget(plain_label(f"Finished with no date (not counted): {apart}"))
+            apart = ", ".join(view.no_date[:NAMED])
+            more = len(view.no_date) - NAMED
+            apart += f" and {more} more" if more > 0 else ""
+            layout.addWidget(_wrapped(f"Finished with no date (not counted): {apart}"))
         return box
+
+
+def _wrapped(text: str) -> QLabel:
+    """Outside text (titles, a goal's name) as plain text, wrapped to the page's width."""
+    return show_plain(wrapped_label(text))

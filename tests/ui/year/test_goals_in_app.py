@@ -91,3 +91,24 @@ def test_the_dialog_refuses_a_goal_ending_before_it_starts(qtbot):
     dialog.metric_box.setCurrentIndex(1)
     dialog.accept()
     assert dialog.goal == Goal(5000, "pages", YEAR_GOAL.start, YEAR_GOAL.end)
+
+
+def test_a_long_list_of_undated_reads_never_widens_the_page(qtbot):
+    """Forty finished reads without a date: ten are named, the rest counted, and the box
+    wraps to the page's width (the Change… button stays in view at laptop size)."""
+    from bookorbit_desktop.library.goals.rules import goal_progress
+    from bookorbit_desktop.library.goals.store import StoredGoal
+    from bookorbit_desktop.library.reads.counting import Read
+    from bookorbit_desktop.services.goals.service import GoalView
+    from bookorbit_desktop.ui.year.goal_box import GoalBox
+
+    reads = [Read(n, None, None, True, "library", None, None, None, None) for n in range(40)]
+    progress = goal_progress(YEAR_GOAL, reads, TODAY)
+    titles = tuple(f"A Rather Long Title Number {n}" for n in range(40))
+    view = GoalView(StoredGoal(1, YEAR_GOAL), progress, "On track.", (), titles)
+    box = GoalBox()
+    qtbot.addWidget(box)
+    box.show_goals([view])
+    assert box.minimumSizeHint().width() < 700
+    (apart,) = [t for t in texts(box) if t.startswith("Finished with no date")]
+    assert apart.endswith("A Rather Long Title Number 9 and 30 more")
