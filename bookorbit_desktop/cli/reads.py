@@ -38,6 +38,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         page=__doc__,
         prog="bookorbit-desktop book reads",
     )
+    # The list of commands names it as it is typed, not by the name it is registered under.
+    commands._choices_actions[-1].metavar = "book reads"
     parser.add_argument("words", nargs="+", metavar="[ACTION] ID", help="see above")
     parser.add_argument("--started", metavar="DATE", help="YYYY-MM-DD, 'today' or 'none'")
     parser.add_argument("--finished", metavar="DATE", help="YYYY-MM-DD, 'today' or 'none'")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from bookorbit_desktop.cli import main
 from tests.factories import make_epub
 from tests.logging_support import restore_root_logger  # noqa: F401
@@ -88,3 +90,12 @@ def test_wrong_words_and_values_exit_2_and_write_nothing(tmp_path, capsys):
         assert run(tmp_path, *words) == 2, words
         assert capsys.readouterr().err
     assert listed(tmp_path, capsys, 1) == []
+
+
+def test_the_list_of_commands_names_it_as_it_is_typed(capsys):
+    from bookorbit_desktop.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    listed = capsys.readouterr().out
+    assert "    book reads " in listed and "book-reads" not in listed
