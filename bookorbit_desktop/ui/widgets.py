@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.ui.text import show_plain
 
 CELL_PADDING = 14  # a table cell's text margins, both sides together
+FORM_CHARS = 48  # a form dialog's width, in average characters
 
 ERROR_COLOUR = "#b3261e"
 
@@ -172,8 +173,10 @@ def interval_timer(
 
 
 def form_with_buttons(dialog: QDialog, form: QLayout, error: QLabel) -> QDialogButtonBox:
-    """Lay out a form dialog: `form`, the line that says what is wrong under it, then OK and
-    Cancel, which accept and reject `dialog`."""
+    """Lay out a form dialog: `form`, the line that says what is wrong under it (`say_wrong`),
+    then OK and Cancel, which accept and reject `dialog`; wide enough for a date and a
+    sentence of the message per line."""
+    dialog.setMinimumWidth(dialog.fontMetrics().averageCharWidth() * FORM_CHARS)
     buttons = QDialogButtonBox(
         QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
     )
@@ -184,6 +187,14 @@ def form_with_buttons(dialog: QDialog, form: QLayout, error: QLabel) -> QDialogB
     layout.addWidget(error)
     layout.addWidget(buttons)
     return buttons
+
+
+def say_wrong(dialog: QDialog, error: QLabel, message: str) -> None:
+    """Show what is wrong under a form (`form_with_buttons`); the dialog grows to hold it,
+    never squeezing the fields."""
+    error.setText(message)
+    error.show()
+    dialog.adjustSize()
 
 
 def button_row(*widgets: QWidget) -> QHBoxLayout:

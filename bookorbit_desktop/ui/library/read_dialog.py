@@ -13,16 +13,14 @@ from collections.abc import Callable
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.library.reads import ABANDONED, DONE, OPEN, STATE_LABELS
-from bookorbit_desktop.ui.widgets import message_label
+from bookorbit_desktop.ui.widgets import form_with_buttons, message_label, say_wrong
 
 DATE_HINT = "YYYY-MM-DD"
 STATES = (DONE, OPEN, ABANDONED)
@@ -56,15 +54,7 @@ class ReadDialog(QDialog):
         form.addRow("&Started:", self.started_edit)
         form.addRow("S&tate:", self.state_box)
         form.addRow("&Finished:", self.finished_edit)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        form_with_buttons(self, form, self.error)
         self._state_changed()
 
     def _state_changed(self) -> None:
@@ -84,7 +74,6 @@ class ReadDialog(QDialog):
         try:
             self._save(self.values())
         except BookOrbitError as error:
-            self.error.setText(error.message)
-            self.error.show()
+            say_wrong(self, self.error, error.message)
             return
         super().accept()

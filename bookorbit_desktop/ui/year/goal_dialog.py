@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.goals.service import Goal, checked
-from bookorbit_desktop.ui.widgets import form_with_buttons, message_label
+from bookorbit_desktop.ui.widgets import form_with_buttons, message_label, say_wrong
 
 METRICS = (("books", "Books"), ("pages", "Pages"))
 
@@ -70,7 +70,6 @@ class GoalDialog(QDialog):
                 )
             )
         except BookOrbitError as error:
-            self.error.setText(error.message)
-            self.error.show()
+            say_wrong(self, self.error, error.message)
             return
         super().accept()
