@@ -15,7 +15,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from bookorbit_desktop.services.library import position_history as service
 from bookorbit_desktop.services.library.position_history import HistoryRow, Notice
@@ -27,6 +27,7 @@ from bookorbit_desktop.ui.text import plain_tooltip, show_plain
 from bookorbit_desktop.ui.widgets import button_row, flat_list, push_button, wrapped_label
 
 HEADERS = ("Progress", "Where", "Device", "When")
+DEVICE = HEADERS.index("Device")
 NONE_YET = "No device has synced this book yet."
 JUMPED = "jumped back: the book's progress was kept"
 
@@ -60,6 +61,12 @@ class PositionTimelineBox(PanelSection):
         )
         self.tree = flat_list(HEADERS)
         self.tree.setAccessibleName("Position history")
+        # The device's name takes what width is left (elided, whole in its tooltip): the
+        # percentage is always shown whole, however long a device calls itself.
+        header = self.tree.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(DEVICE, QHeaderView.ResizeMode.Stretch)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.tree.itemSelectionChanged.connect(self._selection_changed)
         self.empty_label = QLabel(NONE_YET)
         self.restore_button = push_button(
@@ -88,7 +95,9 @@ class PositionTimelineBox(PanelSection):
             )
             item.setData(0, Qt.ItemDataRole.UserRole, row.event_id)
             item.setTextAlignment(0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            item.setToolTip(2, plain_tooltip(f"Device id: {row.device_id or 'none'}"))
+            item.setToolTip(
+                DEVICE, plain_tooltip(f"{device}\nDevice id: {row.device_id or 'none'}")
+            )
             item.setToolTip(3, plain_tooltip(exact(row.timestamp)))
             if row.jumped_from is not None:
                 tip = f"{JUMPED} at {service.percent(row.jumped_from)}"

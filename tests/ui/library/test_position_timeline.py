@@ -9,7 +9,7 @@ import time
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QApplication, QMainWindow
 
 from bookorbit_desktop.library.reading import pushes as progress
 from bookorbit_desktop.library.reading.device_positions import RESET_DEVICE
@@ -21,7 +21,7 @@ from bookorbit_desktop.services.undo import UndoService
 from bookorbit_desktop.ui.asyncqt import signal_future
 from bookorbit_desktop.ui.library.book_panel import BookPanel
 from bookorbit_desktop.ui.library.device_positions import attach_device_positions
-from bookorbit_desktop.ui.library.position_timeline import attach_position_timeline
+from bookorbit_desktop.ui.library.position_timeline import DEVICE, attach_position_timeline
 from bookorbit_desktop.ui.library.undo_actions import UndoActions
 from tests.factories import add_book
 from tests.ui.shown import tooltip_text
@@ -169,3 +169,24 @@ def test_the_jump_back_line_shows_a_device_name_as_it_is(qtbot, qloop, library, 
     label = box.notice_label
     assert name in label.text()
     assert label.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_a_long_device_name_never_hides_the_percentage(qtbot, qloop, library, panel):
+    """The device column gives way (elided, whole in its tooltip); the percentage shows whole
+    at the panel's width."""
+    book = add_book("Leaves of Grass", ("Walt Whitman",))
+    DocumentAlias.create(document="leaves", kind=ALIAS_CONTENT, book=book, created_at=NOW)
+    name = "Kobo Clara 2E of the living room, the one with the cracked corner " * 2
+    progress.record_push(
+        Push("leaves", "/body/DocFragment[3]/body/p", 0.634, name, "K1"), timestamp=NOW
+    )
+    panel_widget, box = panel
+    panel_widget.resize(360, 700)
+    show(qloop, panel_widget, box, book.id)
+    box.tree.show()
+    QApplication.processEvents()
+    item = box.tree.topLevelItem(0)
+    needed = box.tree.fontMetrics().horizontalAdvance(item.text(0))
+    assert box.tree.columnWidth(0) >= needed  # "63 %" whole
+    assert box.tree.header().length() <= box.tree.viewport().width() + 1  # nothing off the side
+    assert name.strip() in item.toolTip(DEVICE)
