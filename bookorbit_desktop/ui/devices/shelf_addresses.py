@@ -43,7 +43,12 @@ HOW_TO = (
     "joins the shelf arrives at the next sync."
 )
 NOTHING_TO_SEND = "no book to send (books without a file or waiting in the Inbox are left out)."
-NO_SHELVES = "No shelves yet: save a search, tag a book or give one a series."
+NO_SHELVES = (
+    "No shelves yet. A saved search, a tag and a series are each a shelf: save a search in the "
+    "library's search box, tag a book or give one a series, and its address is listed here."
+)
+# The width the address field opens at: a typical shelf address on a home network.
+TYPICAL_ADDRESS = "http://192.168.178.120:8765/opds/shelves/search?name=Science%20Fiction%20"
 
 
 def catalog_origin(status: AppStatus) -> str | None:
@@ -70,6 +75,8 @@ class ShelfAddressesDialog(QDialog):
         self.address = QLineEdit()
         self.address.setReadOnly(True)
         self.address.setAccessibleName("The shelf's catalog address")
+        self.address.setMinimumWidth(_address_width(self.address))
+        self.setMinimumWidth(self.address.minimumWidth() * 5 // 4)  # and its Copy button
         self.copy_button = push_button("&Copy", self.copy_address, tip="Copy the address")
         self.qr = QLabel()
         self.qr.setAccessibleName("QR code of the shelf's catalog address")
@@ -84,9 +91,9 @@ class ShelfAddressesDialog(QDialog):
         address_row.addWidget(self.address, 1)
         address_row.addWidget(self.copy_button)
         layout = QVBoxLayout(self)
-        how_to = plain_label(HOW_TO)
-        how_to.setWordWrap(True)
-        layout.addWidget(how_to)
+        self.how_to = plain_label(HOW_TO)
+        self.how_to.setWordWrap(True)
+        layout.addWidget(self.how_to)
         layout.addWidget(self.list, 1)
         layout.addLayout(address_row)
         layout.addWidget(self.qr)
@@ -117,6 +124,8 @@ class ShelfAddressesDialog(QDialog):
         self.address.setText(url or "")
         self.copy_button.setEnabled(url is not None)
         self.send_button.setEnabled(shelf is not None)
+        for part in (self.how_to, self.list, self.address, self.copy_button, self.send_button):
+            part.setVisible(shelf is not None)  # nothing to paste or send without a shelf
         if url is None:
             self.qr.clear()
         else:
@@ -141,3 +150,10 @@ class ShelfAddressesDialog(QDialog):
             self._say(f"{shelf.title}: {NOTHING_TO_SEND}")
             return
         self._say(self._send(ids))
+
+
+def _address_width(field: QLineEdit) -> int:
+    """Wide enough for a typical shelf address, never wider than most of the screen."""
+    wanted = field.fontMetrics().horizontalAdvance(TYPICAL_ADDRESS)
+    screen = field.screen().availableGeometry().width() if field.screen() else wanted
+    return min(wanted, int(screen * 0.7))

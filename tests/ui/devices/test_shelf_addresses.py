@@ -133,3 +133,21 @@ def test_send_to_device_sends_the_books_of_a_saved_search(desktop, qloop, tmp_pa
     assert dialog.message.text() == "Sending 1 book to KOReader (Kobo_test)."
     assert desktop.window.statusBar().currentMessage() == dialog.message.text()
     qloop.run_until_complete(device.disconnect())
+
+
+def test_the_dialog_opens_wide_enough_and_with_no_shelf_says_how_to_make_one(library, qtbot):
+    """A typical address shows whole; with no shelf there is nothing to paste or send, and the
+    dialog says how a shelf is made."""
+    from bookorbit_desktop.ui.devices.shelf_addresses import NO_SHELVES, TYPICAL_ADDRESS
+
+    dialog = ShelfAddressesDialog(lambda: "http://192.168.178.120:8765", lambda _ids: "")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.message.text() == NO_SHELVES and dialog.message.isVisible()
+    hidden = (dialog.how_to, dialog.list, dialog.address, dialog.copy_button, dialog.send_button)
+    assert not any(part.isVisible() for part in hidden)
+    save_search("Science Fiction", "tags:sf")
+    dialog.reload()
+    assert all(part.isVisible() for part in hidden) and not dialog.message.isVisible()
+    typical = dialog.address.fontMetrics().horizontalAdvance(TYPICAL_ADDRESS)
+    assert dialog.address.width() >= typical  # the whole address is in view
