@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.library.files import journal, moves, safe, tidy_record
+from bookorbit_desktop.library.files import journal, link_follow, moves, safe, tidy_record
 from bookorbit_desktop.library.files.journal import (
     CROSS,
     DONE,
@@ -276,4 +276,5 @@ def _run(
                 result.kept.append((move, reason))
         if on_file is not None:
             on_file(move, state)
+    link_follow.follow_links(result.done)
     return result

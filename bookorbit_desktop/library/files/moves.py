@@ -15,11 +15,12 @@ import errno
 import logging
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from peewee import IntegrityError
 
-from bookorbit_desktop.library.files import journal, safe, sidecars, tidy_record
+from bookorbit_desktop.library.files import journal, link_follow, safe, sidecars, tidy_record
 from bookorbit_desktop.library.files.journal import (
     COPIED,
     CROSS,
@@ -127,10 +128,21 @@ def _check_move(move: Move) -> None:
         raise _Refused(why)
 
 
+def _link_followed(old: str, new: str) -> bool:
+    """`new` is the link `old` made anew for the file it named, which a tidy moved (so `old`
+    names nothing now): `old` is the copied source, not a link of the user's own."""
+    if not (os.path.islink(old) and os.path.islink(new)):
+        return False
+    target = safe.link_target(old)
+    moved = journal.moved_to(target)
+    return not os.path.lexists(target) and os.path.realpath(moved) == os.path.realpath(new)
+
+
 def _link_to(move: Move) -> str:
-    """The file the link at `move.old` points at: where this batch moved it, if it did."""
+    """The file the link at `move.old` points at: where a tidy moved it, if one did (this
+    batch, or a stopped one this batch finishes) and nothing is at its old place now."""
     target = safe.link_target(move.old)
-    return journal.moved_to(move.batch_id, target) or target
+    return target if os.path.lexists(target) else journal.moved_to(target)
 
 
 def _place_book(move: Move, renamed: bool) -> None:
@@ -197,7 +209,7 @@ def _finish_copied(move: Move) -> tuple[str, str]:
     """After a recorded copy: each source (the book, its sidecar files) goes once its copy is
     found whole; a source whose copy is not is kept and named in the log."""
     for old, new in ((move.old, move.new), (sidecar(move.old), sidecar(move.new))):
-        if safe.links_same(old, new):
+        if safe.links_same(old, new) or _link_followed(old, new):
             os.remove(old)
     sidecars.delete_copied_links(move.old, move.new)  # while the files they name are there
     kept = sidecars.delete_copied_sources(move.id)
@@ -271,6 +283,10 @@ def recover() -> int:
             log.warning("Tidy: %s left as it is: %s", move.old, error)
     for batch_id in journal.open_undos():
         if not _still_moved(batch_id):
+            # Its files are back: a link among them follows the file it points at (the run
+            # that took them back may have stopped before it did, `link_follow`).
+            back = journal.moves(batch_id, (DONE,))
+            link_follow.follow_links([replace(m, old=m.new, new=m.old) for m in back])
             _undo_finished(batch_id)
     tidy_record.repair(time.time())
     if left:
