@@ -223,9 +223,23 @@ def last_tidy() -> list[int]:
 
 
 def batches_to_undo() -> list[int]:
-    """The batches of the last tidy not undone yet, newest first: the next undo takes them back
-    (none once the whole tidy was undone)."""
-    return [batch_id for batch_id, undone in _last_tidy() if not undone]
+    """The batches of the last tidy not undone yet, newest first: the next undo takes them back.
+    Once the whole tidy was undone, a tidy before it whose own undo stopped part way (files
+    still where it put them) is next: nothing a tidy moved is ever left without an undo."""
+    chain = [batch_id for batch_id, undone in _last_tidy() if not undone]
+    return chain or _stopped_undo()
+
+
+def _stopped_undo() -> list[int]:
+    row = database.execute_sql(
+        "SELECT b.id FROM tidy_batch b WHERE b.undoes IS NULL AND b.undone_at IS NULL"
+        " AND EXISTS (SELECT 1 FROM tidy_batch u WHERE u.undoes = b.id)"
+        " ORDER BY b.id DESC LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return []
+    still = any(current_path(m.file_id) == m.new for m in moves(int(row[0]), (DONE,)))
+    return [int(row[0])] if still else []
 
 
 def _last_tidy() -> list[tuple[int, bool]]:

@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bookorbit_desktop.config import resolve_paths
@@ -137,6 +137,10 @@ def _run(ops: list[tuple], other_drive: bool) -> None:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(ops=st.lists(OPS, min_size=1, max_size=6), other_drive=st.booleans())
+@example(  # an undo stopped part way, a new tidy, its undo: the first tidy's rest is next
+    ops=[("tidy",), ("kill", "undo", 9), ("tidy",), ("undo",), ("undo",)], other_drive=True
+)
+@example(ops=[("tidy",), ("kill", "undo", 9), ("tidy",), ("undo",)], other_drive=True)
 def test_random_sequences_lose_nothing(ops, other_drive):
     shm = Path("/dev/shm")
     if other_drive and (
@@ -144,3 +148,32 @@ def test_random_sequences_lose_nothing(ops, other_drive):
     ):
         pytest.skip("needs /dev/shm on a file system of its own")
     _run(ops, other_drive)
+
+
+def test_a_tidy_whose_undo_stopped_is_taken_back_after_the_next_one(tmp_path, other_drive):
+    """Tidy, its undo killed part way, a new tidy of the file the undo had put back, and its
+    undo: the first tidy's other files are still moved, and the next undo takes them back."""
+    data = tmp_path / "data"
+    data.mkdir()
+    paths = resolve_paths(data)
+    new_library(paths.db_file)
+    open_database(paths.db_file)
+    try:
+        folder = tmp_path / "in"
+        for title in TITLES:
+            make_epub(folder / f"{title.lower()}.epub", title, ["Jane Austen"])
+        import_paths([folder], paths, workers=0)
+        set_setting("library.tidy_folder", str(other_drive))
+        mover.tidy(mover.preview(), allow_copy=True)
+        close_database()
+        _kill(data, "undo", 9)
+        open_database(paths.db_file)
+        mover.tidy(mover.preview(), allow_copy=True)  # what the stopped undo had put back
+        mover.undo_last(allow_copy=True)
+        assert journal.batches_to_undo()  # the first tidy's rest waits for the next undo
+        mover.undo_last(allow_copy=True)
+        assert sorted(Path(row.path).parent for row in BookFile.select()) == [folder] * 3
+        assert journal.batches_to_undo() == []
+        assert steps.last_done(tidy_record.TIDY) is None  # Edit ▸ Undo offers no tidy
+    finally:
+        close_database()
