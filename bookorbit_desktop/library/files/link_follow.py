@@ -3,16 +3,14 @@ its undo takes it, whichever of the two moves first (a tidy moves links last; it
 batch by batch, may take a link back before the file it points at, and a stopped run may leave
 them apart until the next one finishes): after each run, a link among the books' files that
 points at a place a file of the run left points at where that file went, relative as before.
-The link is replaced in one step (a new link, then a rename over the old one)."""
+The link is replaced in one step (`safe.retarget`)."""
 
 from __future__ import annotations
 
 import logging
 import os
 from collections.abc import Sequence
-from pathlib import Path
 
-from bookorbit_desktop.library.durable import sync_path
 from bookorbit_desktop.library.files import safe
 from bookorbit_desktop.library.files.journal import Move
 from bookorbit_desktop.library.store.models import database
@@ -37,16 +35,7 @@ def follow_links(moved: Sequence[Move]) -> None:
             continue
         target = safe.link_target(path)
         if target in went and not os.path.lexists(target):
-            _retarget(path, went[target])
-
-
-def _retarget(link: str, to: str) -> None:
-    temporary = os.path.join(os.path.dirname(link), safe.TEMP_PREFIX + os.path.basename(link))
-    try:
-        if os.path.lexists(temporary):
-            os.remove(temporary)
-        safe.relink(link, temporary, to)
-        os.replace(temporary, link)
-        sync_path(Path(link).parent)
-    except OSError as error:
-        log.warning("Tidy: the link %s could not follow its file to %s: %s", link, to, error)
+            try:
+                safe.retarget(path, went[target])
+            except OSError as error:
+                log.warning("Tidy: the link %s could not follow its file: %s", path, error)

@@ -137,6 +137,18 @@ def relink(link: Path | str, new: Path | str, to: str | None = None) -> None:
     sync_path(Path(new).parent)
 
 
+def retarget(link: Path | str, to: str) -> None:
+    """The link at `link` names `to` from now on (relative if it was), replaced in one step: a
+    new link beside it, renamed over it. OSError when it cannot be."""
+    link = str(link)
+    temporary = os.path.join(os.path.dirname(link), TEMP_PREFIX + os.path.basename(link))
+    if os.path.lexists(temporary):
+        os.remove(temporary)
+    relink(link, temporary, to)
+    os.replace(temporary, link)
+    sync_path(Path(link).parent)
+
+
 def same_bytes(first: Path | str, second: Path | str) -> bool:
     """True when both are regular files with the same bytes."""
     try:

@@ -92,14 +92,24 @@ def clash(old_book: str, new_book: str) -> str | None:
 
 def move(old_book: str, new_book: str) -> None:
     """Rename the book's sidecar files to its new sidecar (one drive); an identical file already
-    there stands for its source, which goes. A sidecar that is a link is linked anew. On an
-    error, the files already renamed go back and the error is raised."""
+    there stands for its source, which goes. A sidecar that is a link is linked anew, and a
+    relative link in it that names a file outside it names that file still. On an error, the
+    files already renamed go back and the error is raised."""
     old, new = sidecar(old_book), sidecar(new_book)
     if os.path.islink(old):
         if not os.path.lexists(new):
             safe.relink(old, new)
         os.remove(old)
         return
+    kept_links = links(old_book, new_book)  # what each link names, wherever it goes
+    _rename(old_book, new_book)
+    for _link, placed, named in kept_links:
+        if os.path.islink(placed) and safe.link_target(placed) != os.path.normpath(named):
+            safe.retarget(placed, named)  # a relative link to outside the moved folder
+
+
+def _rename(old_book: str, new_book: str) -> None:
+    old, new = sidecar(old_book), sidecar(new_book)
     if os.path.isdir(old) and safe.one_file(old, new):
         os.rename(old, new)  # only the case of its name changes (a drive that ignores case)
         return

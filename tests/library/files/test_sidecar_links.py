@@ -120,3 +120,19 @@ def test_a_cross_drive_tidy_killed_at_any_step_leaves_no_new_link(tmp_path, othe
         finally:
             close_database()
     assert step > 6
+
+
+def test_a_tidy_on_one_drive_keeps_the_sidecar_s_links_and_undo_puts_them_back(library, tmp_path):
+    """The sidecar is renamed with its book, to a folder of another depth: a relative link
+    inside it that names a file outside the book's folders still names that file, and the
+    book's own link the moved book; undo puts every link back as the user made it."""
+    path = _book(tmp_path)
+    texts = {name: os.readlink(path.with_suffix(".sdr") / name) for name in LINKS}
+    set_setting("library.tidy_folder", str(tmp_path / "Library" / "deeper"))
+    result = mover.tidy(mover.preview())
+    assert not result.failed, result.failed
+    (row,) = BookFile.select()
+    _links_right(Path(row.path), tmp_path)
+    mover.undo_last()
+    _links_right(path, tmp_path)
+    assert {name: os.readlink(path.with_suffix(".sdr") / name) for name in LINKS} == texts
