@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bookorbit_desktop.config import resolve_paths
+from bookorbit_desktop.config import Paths, resolve_paths
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.editing.removal import remove_books
 from bookorbit_desktop.library.files import journal, mover, safe, tidy_record
@@ -84,27 +84,34 @@ def _check(books: dict[bytes, bytes], roots: tuple[Path, ...]) -> None:
         assert step is None or not tidy_record.is_last_tidy(step, tidy_record.last_moved())
 
 
+def _library(base: Path, target: Path) -> tuple[Path, Paths, Path, dict[bytes, bytes]]:
+    """An open library of TITLES imported from `base/in`, each with its notes, tidied into
+    `target`: (data folder, paths, the books' folder, book bytes -> notes bytes)."""
+    data = base / "data"
+    data.mkdir()
+    paths = resolve_paths(data)
+    new_library(paths.db_file)
+    open_database(paths.db_file)
+    folder = base / "in"
+    books = {}
+    for title in TITLES:
+        path = make_epub(folder / f"{title.lower()}.epub", title, ["Jane Austen"])
+        notes = f"return {{title = {title!r}}}".encode()
+        path.with_suffix(".sdr").mkdir()
+        path.with_suffix(".sdr").joinpath("metadata.epub.lua").write_bytes(notes)
+        books[path.read_bytes()] = notes
+    import_paths([folder], paths, workers=0)
+    set_setting("library.tidy_folder", str(target))
+    return data, paths, folder, books
+
+
 def _run(ops: list[tuple], other_drive: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         target = Path(tempfile.mkdtemp(dir="/dev/shm")) if other_drive else base / "Library"
         target.mkdir(exist_ok=True)
-        data = base / "data"
-        data.mkdir()
-        paths = resolve_paths(data)
-        new_library(paths.db_file)
-        open_database(paths.db_file)
+        data, paths, folder, books = _library(base, target)
         try:
-            folder = base / "in"
-            books = {}
-            for title in TITLES:
-                path = make_epub(folder / f"{title.lower()}.epub", title, ["Jane Austen"])
-                notes = f"return {{title = {title!r}}}".encode()
-                path.with_suffix(".sdr").mkdir()
-                path.with_suffix(".sdr").joinpath("metadata.epub.lua").write_bytes(notes)
-                books[path.read_bytes()] = notes
-            import_paths([folder], paths, workers=0)
-            set_setting("library.tidy_folder", str(target))
             for op in ops:
                 try:
                     if op[0] == "tidy":
@@ -153,17 +160,8 @@ def test_random_sequences_lose_nothing(ops, other_drive):
 def test_a_tidy_whose_undo_stopped_is_taken_back_after_the_next_one(tmp_path, other_drive):
     """Tidy, its undo killed part way, a new tidy of the file the undo had put back, and its
     undo: the first tidy's other files are still moved, and the next undo takes them back."""
-    data = tmp_path / "data"
-    data.mkdir()
-    paths = resolve_paths(data)
-    new_library(paths.db_file)
-    open_database(paths.db_file)
+    data, paths, folder, _books = _library(tmp_path, other_drive)
     try:
-        folder = tmp_path / "in"
-        for title in TITLES:
-            make_epub(folder / f"{title.lower()}.epub", title, ["Jane Austen"])
-        import_paths([folder], paths, workers=0)
-        set_setting("library.tidy_folder", str(other_drive))
         mover.tidy(mover.preview(), allow_copy=True)
         close_database()
         _kill(data, "undo", 9)
