@@ -59,14 +59,15 @@ system-deps:
 # timers), and a second worker a core fills that time (on two cores, the parallel part takes
 # about 460 s instead of 650 s). ALONE_TESTS cannot share the machine, so they run after the
 # rest, by themselves: the hostile-network modules flood a real server from another process
-# (password guesses, a thousand idle or silent connections) and assert how fast the real user
-# is still answered; the highlight rules and the history import hold a plan or a refusal to a
-# wall-clock bound (a quadratic plan took a minute), which a test on the other core would decide.
+# (password guesses, a thousand idle or silent connections, every KOReader channel held open
+# by idle connections) and assert how fast the real user is still answered; the highlight
+# rules and the history import hold a plan or a refusal to a wall-clock bound (a quadratic
+# plan took a minute), which a test on the other core would decide.
 TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(2 * len(os.sched_getaffinity(0)))' \
 	2>/dev/null || echo auto)
 ALONE_TESTS := tests/server/hostile/test_logins.py tests/server/hostile/test_https_flood.py \
-	tests/server/hostile/test_connections.py tests/library/highlights/test_rules.py \
-	tests/library/history/test_hostile_import.py
+	tests/server/hostile/test_connections.py tests/guards/test_channels.py \
+	tests/library/highlights/test_rules.py tests/library/history/test_hostile_import.py
 
 # Bytecode is compiled once, before the tests: the hundreds of processes they start (the
 # command line, `serve`, the window) then load it instead of each compiling what it imports,
