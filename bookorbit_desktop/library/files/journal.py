@@ -130,21 +130,13 @@ def first_move(batch_id: int, state: str) -> Move | None:
     )
 
 
-def moved_to(old: str) -> str:
-    """Where the tidies (and their undos) took the file that was at `old`, move after move, in
-    any batch: a batch stopped after moving it and the run that finished it are one tidy.
-    `old` itself when none did."""
-    path, after = old, 0
-    for _ in range(1000):  # a file moved back and forth; never a loop without an end
-        row = database.execute_sql(
-            "SELECT id, new_path FROM tidy_move WHERE old_path = ? AND id > ?"
-            " AND state IN (?, ?) ORDER BY id LIMIT 1",
-            (path, after, DONE, COPIED),
-        ).fetchone()
-        if row is None:
-            break
-        after, path = int(row[0]), str(row[1])
-    return path
+def moved_to(batch_id: int, old: str) -> str | None:
+    """Where the batch moved the file at `old`, once it did (None: it did not)."""
+    row = database.execute_sql(
+        "SELECT new_path FROM tidy_move WHERE batch_id = ? AND old_path = ? AND state IN (?, ?)",
+        (batch_id, old, DONE, COPIED),
+    ).fetchone()
+    return None if row is None else str(row[0])
 
 
 def set_state(move_id: int, state: str) -> None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.library.files import journal, link_follow, moves, safe, tidy_record
+from bookorbit_desktop.library.files import journal, moves, safe, tidy_record
 from bookorbit_desktop.library.files.journal import (
     CROSS,
     DONE,
@@ -265,8 +265,7 @@ def _run(
             journal.mark_undone(undoes)
         return result
     result.batch_id = journal.start_batch(renames, modes, undoes)
-    # Links last: one to another file of the batch is made anew once that file has moved.
-    for move in sorted(journal.moves(result.batch_id), key=lambda m: os.path.islink(m.old)):
+    for move in moves.links_last(journal.moves(result.batch_id)):
         state, reason = moves.carry_out(move)
         if state == FAILED:
             result.failed.append((move, reason))
@@ -276,5 +275,4 @@ def _run(
                 result.kept.append((move, reason))
         if on_file is not None:
             on_file(move, state)
-    link_follow.follow_links(result.done)
     return result

@@ -15,12 +15,11 @@ import errno
 import logging
 import os
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from peewee import IntegrityError
 
-from bookorbit_desktop.library.files import journal, link_follow, safe, sidecars, tidy_record
+from bookorbit_desktop.library.files import journal, safe, sidecars, tidy_record
 from bookorbit_desktop.library.files.journal import (
     COPIED,
     CROSS,
@@ -108,10 +107,27 @@ class _Refused(Exception):
     pass
 
 
+def links_last(planned: list[Move]) -> list[Move]:
+    """`planned` with links after the files they lead to, a link to a link after that link:
+    each is made anew once the path it names has moved (`_link_to`)."""
+    return sorted(planned, key=lambda move: _hops(move.old))
+
+
+def _hops(path: str) -> int:
+    """How many links lead from `path` to a file (0 for a file; a loop counts as long)."""
+    hops = 0
+    while os.path.islink(path) and hops < 40:
+        path, hops = safe.link_target(path), hops + 1
+    return hops
+
+
 def _check_move(move: Move) -> None:
     """_Refused, before anything is written, when the move cannot be made whole."""
-    there = os.path.isfile(_link_to(move) if os.path.islink(move.old) else move.old)
-    if not there:  # a link counts when what it points to is there, or this batch moved it
+    if os.path.islink(move.old):  # it counts when what it leads to is there, or this batch moved it
+        end = os.path.realpath(_link_to(move))  # a chain of links, followed to its end
+        if not os.path.isfile(end):
+            raise _Refused(f"{move.old} is a link to {end}, which is not there")
+    elif not os.path.isfile(move.old):
         raise _Refused(f"{move.old} is not there any more")
     same = _same_file(move.old, move.new)
     if os.path.lexists(move.new) and not same:
@@ -128,21 +144,20 @@ def _check_move(move: Move) -> None:
         raise _Refused(why)
 
 
-def _link_followed(old: str, new: str) -> bool:
-    """`new` is the link `old` made anew for the file it named, which a tidy moved (so `old`
-    names nothing now): `old` is the copied source, not a link of the user's own."""
-    if not (os.path.islink(old) and os.path.islink(new)):
-        return False
-    target = safe.link_target(old)
-    moved = journal.moved_to(target)
-    return not os.path.lexists(target) and os.path.realpath(moved) == os.path.realpath(new)
+def _made_anew(move: Move) -> bool:
+    """The link at `move.old` has its new link at `move.new`, leading where `_place_book` makes
+    it lead (the old one may dangle: the file it named moved)."""
+    return (
+        os.path.islink(move.old)
+        and os.path.islink(move.new)
+        and os.path.realpath(move.new) == os.path.realpath(_link_to(move))
+    )
 
 
 def _link_to(move: Move) -> str:
-    """The file the link at `move.old` points at: where a tidy moved it, if one did (this
-    batch, or a stopped one this batch finishes) and nothing is at its old place now."""
+    """The file the link at `move.old` points at: where this batch moved it, if it did."""
     target = safe.link_target(move.old)
-    return target if os.path.lexists(target) else journal.moved_to(target)
+    return journal.moved_to(move.batch_id, target) or target
 
 
 def _place_book(move: Move, renamed: bool) -> None:
@@ -181,9 +196,10 @@ def _roll_back(move: Move) -> None:
     """A copy that did not finish: what it placed goes (its source is whole), nothing else;
     the folders it made are removed when that empties them."""
     if move.mode in (CROSS, KEEP):
-        for old, new in ((move.old, move.new), (sidecar(move.old), sidecar(move.new))):
-            if safe.links_same(old, new):
-                os.remove(new)
+        if _made_anew(move):
+            os.remove(move.new)
+        if safe.links_same(sidecar(move.old), sidecar(move.new)):
+            os.remove(sidecar(move.new))
         sidecars.roll_back(move.id)
         sidecars.unlink_copies(move.old, move.new)
         sidecars.prune(sidecar(move.new))
@@ -208,9 +224,10 @@ def prune_empty(folder: str, root: str) -> None:
 def _finish_copied(move: Move) -> tuple[str, str]:
     """After a recorded copy: each source (the book, its sidecar files) goes once its copy is
     found whole; a source whose copy is not is kept and named in the log."""
-    for old, new in ((move.old, move.new), (sidecar(move.old), sidecar(move.new))):
-        if safe.links_same(old, new) or _link_followed(old, new):
-            os.remove(old)
+    if _made_anew(move):
+        os.remove(move.old)
+    if safe.links_same(sidecar(move.old), sidecar(move.new)):
+        os.remove(sidecar(move.old))
     sidecars.delete_copied_links(move.old, move.new)  # while the files they name are there
     kept = sidecars.delete_copied_sources(move.id)
     sidecars.prune(sidecar(move.old))  # also when a stopped run deleted its last file
@@ -257,7 +274,7 @@ def _same_file(old: str, new: str) -> bool:
 
 def _renamed(move: Move) -> bool:
     """The file of a planned rename has its new name (also when only its case changed)."""
-    if safe.links_same(move.old, move.new):
+    if _made_anew(move):
         os.remove(move.old)  # stopped between making the new link and removing the old
     if not os.path.lexists(move.new):
         return False
@@ -274,7 +291,7 @@ def recover() -> int:
     finished are marked, and once the whole last tidy is back its change-journal step too, in
     the same transaction (as `mover.undo_last` does). How many moves were looked at."""
     safe.recover()
-    left = journal.moves(states=(PLANNED, COPIED))
+    left = links_last(journal.moves(states=(PLANNED, COPIED)))
     for move in left:
         try:
             _recover_one(move)
@@ -283,10 +300,6 @@ def recover() -> int:
             log.warning("Tidy: %s left as it is: %s", move.old, error)
     for batch_id in journal.open_undos():
         if not _still_moved(batch_id):
-            # Its files are back: a link among them follows the file it points at (the run
-            # that took them back may have stopped before it did, `link_follow`).
-            back = journal.moves(batch_id, (DONE,))
-            link_follow.follow_links([replace(m, old=m.new, new=m.old) for m in back])
             _undo_finished(batch_id)
     tidy_record.repair(time.time())
     if left:
@@ -322,6 +335,9 @@ def _recover_one(move: Move) -> None:
     elif move.mode == MOVE and _renamed(move):
         sidecars.move(move.old, move.new)
         journal.point_records(move, DONE)
+    elif os.path.islink(move.old) and journal.moved_to(move.batch_id, safe.link_target(move.old)):
+        _roll_back(move)  # left behind, the link would name a path the batch emptied
+        carry_out(move)
     else:
         _roll_back(move)
         journal.set_state(move.id, SKIPPED)

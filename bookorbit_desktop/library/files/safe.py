@@ -131,22 +131,15 @@ def link_target(link: Path | str) -> str:
 def relink(link: Path | str, new: Path | str, to: str | None = None) -> None:
     """Make a link at `new` to what `link` points at, or to `to` (the same file, moved): a
     relative link stays relative, written anew from its new folder. Flush its folder."""
-    text = os.readlink(link)
-    real = to or link_target(link)
-    os.symlink(real if os.path.isabs(text) else os.path.relpath(real, os.path.dirname(new)), new)
+    os.symlink(link_text(link, new, to), new)
     sync_path(Path(new).parent)
 
 
-def retarget(link: Path | str, to: str) -> None:
-    """The link at `link` names `to` from now on (relative if it was), replaced in one step: a
-    new link beside it, renamed over it. OSError when it cannot be."""
-    link = str(link)
-    temporary = os.path.join(os.path.dirname(link), TEMP_PREFIX + os.path.basename(link))
-    if os.path.lexists(temporary):
-        os.remove(temporary)
-    relink(link, temporary, to)
-    os.replace(temporary, link)
-    sync_path(Path(link).parent)
+def link_text(link: Path | str, new: Path | str, to: str | None = None) -> str:
+    """What a link at `new` says to name what `link` names, or `to` (`relink`'s rule)."""
+    text = os.readlink(link)
+    real = to or link_target(link)
+    return real if os.path.isabs(text) else os.path.relpath(real, os.path.dirname(new))
 
 
 def same_bytes(first: Path | str, second: Path | str) -> bool:

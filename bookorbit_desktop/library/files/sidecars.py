@@ -12,7 +12,8 @@ share it. The rules:
 - A moved file is renamed on one drive; across drives it is copied through `safe.copy_file`
   (journaled with its size and checksum) and its source is deleted only by
   `delete_copied_sources`, once the copy is found whole.
-- A link in the folder stays a link across drives (`links`): it is made anew at the new place,
+- A link in the folder stays a link (`links`): across drives, and on one drive when it is
+  relative and would name another path from the new folder, it is made anew at the new place,
   pointing at the moved file when it pointed at the book or at a file of the folder that moves
   with it, else at what it pointed at (a relative link stays relative). The move's own journal
   row stands for it: a copy rolled back removes the new link (`unlink_copies`), a copy
@@ -92,46 +93,48 @@ def clash(old_book: str, new_book: str) -> str | None:
 
 def move(old_book: str, new_book: str) -> None:
     """Rename the book's sidecar files to its new sidecar (one drive); an identical file already
-    there stands for its source, which goes. A sidecar that is a link is linked anew, and a
-    relative link in it that names a file outside it names that file still. On an error, the
-    files already renamed go back and the error is raised."""
+    there stands for its source, which goes. A sidecar that is a link is linked anew, and so is
+    a relative link in it that would name another path from the new place (`links`). On an
+    error, the files already renamed go back and the error is raised."""
     old, new = sidecar(old_book), sidecar(new_book)
     if os.path.islink(old):
         if not os.path.lexists(new):
             safe.relink(old, new)
         os.remove(old)
         return
-    kept_links = links(old_book, new_book)  # what each link names, wherever it goes
-    _rename(old_book, new_book)
-    for _link, placed, named in kept_links:
-        if os.path.islink(placed) and safe.link_target(placed) != os.path.normpath(named):
-            safe.retarget(placed, named)  # a relative link to outside the moved folder
-
-
-def _rename(old_book: str, new_book: str) -> None:
-    old, new = sidecar(old_book), sidecar(new_book)
     if os.path.isdir(old) and safe.one_file(old, new):
         os.rename(old, new)  # only the case of its name changes (a drive that ignores case)
         return
     files = files_of(old_book)
-    if files and not os.path.lexists(new) and files == _all_files(old):
+    relinked = {
+        link: named
+        for link, there, named in links(old_book, new_book)
+        if os.readlink(link) != safe.link_text(link, there, named)
+    }
+    if files and not os.path.lexists(new) and files == _all_files(old) and not relinked:
         os.rename(old, new)  # the whole folder is the book's, and nothing is in its way
         return
     moved: list[tuple[str, str]] = []
-    there: list[str] = []  # sources whose bytes are already at the target: deleted at the end
+    there: list[str] = []  # sources already standing at the target: deleted at the end
     try:
         for name in files:
             source, target = os.path.join(old, name), os.path.join(new, name)
             if os.path.lexists(target):
-                if not safe.one_file(source, target) and safe.same_bytes(source, target):
+                if (source in relinked and _names(target, relinked[source])) or (
+                    not safe.one_file(source, target) and safe.same_bytes(source, target)
+                ):
                     there.append(source)
                 continue  # a clash: refused before the move; a later run finds it again
             os.makedirs(os.path.dirname(target), exist_ok=True)
-            os.rename(source, target)
+            if source in relinked:  # a relative link that would name another path from there
+                safe.relink(source, target, relinked[source])
+                there.append(source)
+            else:
+                os.rename(source, target)
             moved.append((source, target))
     except OSError:
         for source, target in reversed(moved):
-            os.rename(target, source)
+            os.remove(target) if source in relinked else os.rename(target, source)
         prune(new)
         raise
     for source in there:
