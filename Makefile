@@ -61,13 +61,15 @@ system-deps:
 # rest, by themselves: the hostile-network modules flood a real server from another process
 # (password guesses, a thousand idle or silent connections, every KOReader channel held open
 # by idle connections) and assert how fast the real user is still answered; the highlight
-# rules and the history import hold a plan or a refusal to a wall-clock bound (a quadratic
-# plan took a minute), which a test on the other core would decide.
+# rules, the history import and the search patterns hold a plan, a refusal or a search to a
+# wall-clock bound (a quadratic plan took a minute), which a test on the other core would
+# decide.
 TEST_WORKERS ?= $(shell $(PYTHON) -c 'import os; print(2 * len(os.sched_getaffinity(0)))' \
 	2>/dev/null || echo auto)
 ALONE_TESTS := tests/server/hostile/test_logins.py tests/server/hostile/test_https_flood.py \
 	tests/server/hostile/test_connections.py tests/guards/test_channels.py \
-	tests/library/highlights/test_rules.py tests/library/history/test_hostile_import.py
+	tests/library/highlights/test_rules.py tests/library/history/test_hostile_import.py \
+	tests/library/search/test_pattern_time.py
 
 # Bytecode is compiled once, before the tests: the hundreds of processes they start (the
 # command line, `serve`, the window) then load it instead of each compiling what it imports,
