@@ -61,8 +61,8 @@ def insert_goal(context: ExecutionContext, object: dict[str, Any]) -> dict[str, 
 
 
 def update_goal(context: ExecutionContext, id: int, object: dict[str, Any]) -> dict[str, Any]:
-    goal = context.catalog.get("goals", id)
-    if goal is None or goal["user_id"] != context.user_id:
+    goal = _own_goal(context, id)
+    if goal is None:
         return _refused("Goal not found")
     if refusal := _checked(object):
         return _refused(refusal)
@@ -74,17 +74,21 @@ def update_goal(context: ExecutionContext, id: int, object: dict[str, Any]) -> d
     return {"errors": None, "id": id, "goal": goal}
 
 
-def update_goal_progress(context: ExecutionContext, id: int) -> dict[str, Any]:
+def _own_goal(context: ExecutionContext, id: int) -> dict[str, Any] | None:
     goal = context.catalog.get("goals", id)
-    if goal is None or goal["user_id"] != context.user_id:
+    return goal if goal is not None and goal["user_id"] == context.user_id else None
+
+
+def update_goal_progress(context: ExecutionContext, id: int) -> dict[str, Any]:
+    goal = _own_goal(context, id)
+    if goal is None:
         return _refused("Goal not found")
     recount(context.catalog, goal)
     return {"errors": None, "id": id, "goal": goal}
 
 
 def delete_goal(context: ExecutionContext, id: int) -> dict[str, Any]:
-    goal = context.catalog.get("goals", id)
-    if goal is None or goal["user_id"] != context.user_id:
+    if _own_goal(context, id) is None:
         return _refused("Goal not found")
     context.catalog.delete_row("goals", id)
     return {"errors": None, "id": id, "goal": None}

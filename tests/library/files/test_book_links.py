@@ -109,6 +109,13 @@ def _as_made(base: Path, names: dict[str, str | None]) -> None:
     assert os.readlink(base / "in" / "emma.sdr" / "book.epub") == "../emma.epub"
 
 
+def _killed(data: Path, action: str, step: int) -> bool:
+    """Run `action` in a child killed before file-system step `step`; whether it finished."""
+    child = run_child(data, action, kill_at=step)
+    assert child.returncode in (0, -9), child.stderr[-2000:]
+    return child.returncode == 0
+
+
 @pytest.mark.parametrize("across", [False, True], ids=["same drive", "across drives"])
 @pytest.mark.parametrize("chain", [False, True], ids=["a link", "a link to a link"])
 def test_a_tidy_and_its_undo_killed_at_any_step_keep_the_book_s_links(
@@ -121,9 +128,7 @@ def test_a_tidy_and_its_undo_killed_at_any_step_keep_the_book_s_links(
         step += 1
         base, target = tmp_path / f"tidy{step}", drive / f"tidy{step}" / "Library"
         data, emma = _library(base, target, names)
-        child = run_child(data, "tidy-copy", kill_at=step)
-        finished = child.returncode == 0
-        assert finished or child.returncode == -9, child.stderr[-2000:]
+        finished = _killed(data, "tidy-copy", step)
         open_database(data / "library.sqlite3")
         try:
             mover.recover()
@@ -148,9 +153,7 @@ def test_a_tidy_and_its_undo_killed_at_any_step_keep_the_book_s_links(
     while not finished:  # its undo, killed before each step
         step += 1
         lay_out()
-        child = run_child(data, "undo", kill_at=step)
-        finished = child.returncode == 0
-        assert finished or child.returncode == -9, child.stderr[-2000:]
+        finished = _killed(data, "undo", step)
         open_database(data / "library.sqlite3")
         try:
             mover.recover()
