@@ -79,9 +79,9 @@ class YearController(ShownPage):
         self.follow_goal()
 
     async def _refresh(self) -> None:
-        if not self._goals_pulled:
+        if not self._goals_pulled:  # once, beside the page: it never waits for Hardcover
             self._goals_pulled = True
-            await self.pull_goals(refresh=False)
+            spawn(self._pull_then_refresh(), self.page)
         figures = await self._load(self.page.year.value())
         goals = await goal_views_off_loop(self._today())
         if figures.year == self.page.year.value():  # not a year the user has left meanwhile
@@ -122,6 +122,11 @@ class YearController(ShownPage):
         if refresh:
             self.refresh()
             self.follow_goal()
+
+    async def _pull_then_refresh(self) -> None:
+        await self.pull_goals(refresh=False)
+        self.refresh()
+        self.follow_goal()
 
     async def set_goal(self, goal_id: int | None) -> None:
         """Set a Goal… (None) or Change… a goal: the dialog, then the goal kept and sent."""
