@@ -1,4 +1,6 @@
-"""Every read the library knows, as `counting.Read`s: two queries, whatever the library's size.
+"""The reads goals and the year in review count, as `counting.Read`s (`reads_between`): every
+read of the books with a read that can count between two dates, in three queries, at the cost
+of those books alone however large the library; and a book's reads made on hardcover.app only.
 
 - The library's own reads (`book_read`), each with the Hardcover book its copy is linked to.
 - The user's reads on hardcover.app, as the pull last stored them with their entry
@@ -13,6 +15,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from bookorbit_desktop.gc_pause import paused_collection
@@ -24,6 +27,7 @@ from bookorbit_desktop.library.store.sql import in_list
 HARDCOVER_READ = 3  # Hardcover's status "Read"
 
 _LINKED = in_list("m.state", LINKED_STATES)
+_LINKED_M2 = in_list("m2.state", LINKED_STATES)
 _LIBRARY = f"""
     SELECT r.book_id, r.started, r.finished, r.state = 'done', r.source,
            CASE WHEN {_LINKED} THEN m.hc_book_id END, r.hardcover_read_id,
@@ -55,14 +59,55 @@ _HARDCOVER = f"""
     JOIN json_each(c.entry, '$.reads') j"""
 
 
-def all_reads() -> list[Read]:
-    """Every read the library knows: its own, then Hardcover's that are not one of them (a
-    bulk build of many small objects: the cycle collector waits, `gc_pause`)."""
+def reads_between(start: dt.date, end: dt.date) -> list[Read]:
+    """Every read of each book with a done read that can count in [start, end]: finished
+    inside, or without a finish date (a Hardcover book's copies are one book). `counting`
+    joins reads only within one book, so `counted` and `year.figures.year_reads` over these
+    give what they give over `all_reads` (the table test holds them equal), reading only the
+    year's books and their earlier reads instead of every read."""
+    span = (start.isoformat(), end.isoformat())
+    keys = database.execute_sql(_KEYS, (*LINKED_STATES, *span, *span, HARDCOVER_READ)).fetchall()
+    books = json.dumps(sorted({book for book, _hc in keys if book is not None}))
+    hc_books = json.dumps(sorted({hc for _book, hc in keys if hc is not None}))
     with paused_collection():
-        library = [_library(row) for row in _rows(_LIBRARY.format(only=""), LINKED_STATES * 2)]
-        pulled = _rows(_HARDCOVER.format(entries=""), LINKED_STATES * 2)
-        hardcover = [_hardcover(row) for row in pulled]
+        library_sql = _LIBRARY.format(
+            only=f"""WHERE r.book_id IN (SELECT value FROM json_each(?)) OR r.book_id IN (
+                SELECT m2.book_id FROM hardcover_match m2 WHERE {_LINKED_M2}
+                AND m2.hc_book_id IN (SELECT value FROM json_each(?)))"""
+        )
+        params = (*LINKED_STATES * 2, books, *LINKED_STATES, hc_books)
+        library = [_library(row) for row in _rows(library_sql, params)]
+        hardcover_sql = _HARDCOVER.format(
+            entries="WHERE p.hc_book_id IN (SELECT value FROM json_each(?))"
+        )
+        hardcover = [_hardcover(r) for r in _rows(hardcover_sql, (*LINKED_STATES * 2, hc_books))]
+        library += _named_elsewhere(library, hardcover)
         return library + _not_among(library, hardcover)
+
+
+def _named_elsewhere(library: list[Read], hardcover: list[Read]) -> list[Read]:
+    """The library's reads of other books that are one of these Hardcover reads (a copy that
+    was linked to their Hardcover book when the read was sent): `counting.once` keeps those
+    instead, as it does among every read."""
+    own = {read.hardcover_read_id for read in library}
+    ids = json.dumps(sorted({r.hardcover_read_id for r in hardcover} - own - {None}))
+    if ids == "[]":
+        return []
+    sql = _LIBRARY.format(only="WHERE r.hardcover_read_id IN (SELECT value FROM json_each(?))")
+    return [_library(row) for row in _rows(sql, (*LINKED_STATES * 2, ids))]
+
+
+# The books (a copy, or the Hardcover book its copy is linked to) with a done read finished in
+# the span or without a finish date: the library's, then Hardcover's pulled ones.
+_KEYS = f"""
+    SELECT r.book_id, CASE WHEN {_LINKED} THEN m.hc_book_id END
+    FROM book_read r LEFT JOIN hardcover_match m ON m.book_id = r.book_id
+    WHERE r.state = 'done' AND (r.finished IS NULL OR r.finished BETWEEN ? AND ?)
+    UNION
+    SELECT NULL, p.hc_book_id FROM hardcover_pulled p JOIN json_each(p.entry, '$.reads') j
+    WHERE j.value ->> 'finished' BETWEEN ? AND ? OR (j.value ->> 'finished' IS NULL
+        AND json_extract(p.entry, '$.status_id') = ?
+        AND j.key = json_array_length(p.entry, '$.reads') - 1)"""
 
 
 def hardcover_only(book_id: int) -> list[Read]:

@@ -1,7 +1,7 @@
-"""The year in review from the library: every read (`reads.gather`), then a few aggregate
-queries for the year alone, whatever the library's size (KOReader's seconds per local date
-and its sessions of the year, the facts of the books the year's reads are of, the abandoned
-reads and the highlights made), handed to the pure `figures.year_figures`."""
+"""The year in review from the library: the reads of the year's books (`reads.gather`), then
+a few aggregate queries for the year alone, whatever the library's size (KOReader's seconds
+per local date and its sessions of the year, the facts of the books the year's reads are of,
+the abandoned reads and the highlights made), handed to the pure `figures.year_figures`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import json
 from collections.abc import Collection
 
 from bookorbit_desktop.library.history.rules import DAY_SECONDS, LocalDays, hour_totals
-from bookorbit_desktop.library.reads.gather import all_reads
+from bookorbit_desktop.library.reads.gather import reads_between
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.year.figures import (
     BookFacts,
@@ -25,7 +25,7 @@ from bookorbit_desktop.library.year.figures import (
 def year_review(year: int, local_day: LocalDays | None = None) -> YearFigures:
     """Every figure of `year` (local dates of this computer, or of `local_day`)."""
     local = local_day or LocalDays()
-    reads = year_reads(all_reads(), year)
+    reads = year_reads(reads_between(*year_bounds(year)), year)
     book_ids = {read.book_id for read in (*reads.counted.finished, *reads.counted.no_date)}
     return year_figures(
         year,

@@ -15,7 +15,7 @@ from bookorbit_desktop.hardcover.api.errors import NoKeyringError, NotConnectedE
 from bookorbit_desktop.library.goals import store
 from bookorbit_desktop.library.goals.rules import Goal, GoalProgress, goal_progress, pace_text
 from bookorbit_desktop.library.goals.rules import unit as unit_text
-from bookorbit_desktop.library.reads.gather import all_reads
+from bookorbit_desktop.library.reads.gather import reads_between
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.settings import get_private
@@ -86,7 +86,7 @@ def goal_views(today: dt.date | None = None, *, current: bool = False) -> list[G
     kept = store.current_goals(today) if current else store.all_goals()
     if not kept:
         return []
-    reads = all_reads()
+    reads = reads_between(min(s.goal.start for s in kept), max(s.goal.end for s in kept))
     views = [(stored, goal_progress(stored.goal, reads, today)) for stored in kept]
     titles = _titles({r.book_id for _, p in views for r in (*p.counted, *p.no_date)})
     return [
