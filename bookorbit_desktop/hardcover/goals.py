@@ -23,7 +23,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from bookorbit_desktop.errors import BookOrbitError, InvalidValueError
+from bookorbit_desktop.errors import BookOrbitError, InvalidValueError, NotFoundError
 from bookorbit_desktop.library.goals import store
 from bookorbit_desktop.library.goals.rules import BOOKS, PAGES, Goal, unit
 
@@ -44,8 +44,11 @@ class GoalChangedError(BookOrbitError):
 @dataclass
 class PulledGoals:
     kept: list[store.StoredGoal] = field(default_factory=list)
-    # Goals changed here since Hardcover's was last read, kept as they are (sent by a change).
+    # Goals changed here since Hardcover's was last read, kept as they are, then sent
+    # (`send_waiting`) with the new goals set while Hardcover was not connected.
     held: list[store.StoredGoal] = field(default_factory=list)
+    sent: list[store.StoredGoal] = field(default_factory=list)
+    not_sent: list[str] = field(default_factory=list)  # why a waiting goal was not sent
     deleted: list[store.StoredGoal] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)  # Hardcover goals the library cannot count
 
@@ -53,9 +56,9 @@ class PulledGoals:
         said = f"{len(self.kept)} goal{'' if len(self.kept) == 1 else 's'} from Hardcover"
         if self.deleted:
             said += f", {len(self.deleted)} deleted there"
-        if self.held:
-            ids = ", ".join(str(g.id) for g in self.held)
-            said += f"; kept as changed here, not sent yet: goal {ids}"
+        if self.sent:
+            said += f"; sent: goal {', '.join(str(g.id) for g in self.sent)}"
+        said += "".join(f"; {why}" for why in self.not_sent)
         if self.left_out:
             said += f"; left on Hardcover (not books or pages): {', '.join(self.left_out)}"
         return said
@@ -134,6 +137,20 @@ async def pull_goals(client: HardcoverClient, user_id: int) -> PulledGoals:
     if len(rows) < GOALS_READ:  # all of them: the ones not among them are gone there
         pulled.deleted = store.forget_hardcover_goals([int(row["id"]) for row in rows])
     return pulled
+
+
+async def send_waiting(client: HardcoverClient, user_id: int, pulled: PulledGoals) -> None:
+    """Send what waits after a pull: the goals changed here (`pulled.held`) and the new ones
+    set while Hardcover was not connected (`store.waiting`), each under `send_goal`'s rules (a
+    goal changed on hardcover.app meanwhile keeps Hardcover's values, and says so)."""
+    goal_ids = sorted({g.id for g in pulled.held} | store.waiting())
+    for goal_id in goal_ids:
+        try:
+            pulled.sent.append(await send_goal(client, user_id, goal_id))
+        except NotFoundError:
+            continue  # deleted meanwhile
+        except (GoalChangedError, InvalidValueError) as error:
+            pulled.not_sent.append(f"goal {goal_id} not sent: {error}")
 
 
 async def send_goal(client: HardcoverClient, user_id: int, goal_id: int) -> store.StoredGoal:

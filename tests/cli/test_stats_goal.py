@@ -37,7 +37,10 @@ def test_a_goal_is_set_shown_and_changed(tmp_path, capsys):
     assert "No reading goal yet. Set one with: stats goal set 24" in capsys.readouterr().out
     span = ["--from", "2026-01-01", "--to", "2026-12-31"]
     assert run(tmp_path, "stats", "goal", "set", "12", *span, "--offline") == 0
-    assert capsys.readouterr().out == "Goal 1 kept in the library.\n"
+    assert capsys.readouterr().out == (
+        "Goal 1 kept in the library (it goes to Hardcover when Hardcover's goals are next read,"
+        " once connected).\n"
+    )
     assert run(tmp_path, "stats", "goal", "--offline", "--json") == 0
     (goal,) = json.loads(capsys.readouterr().out)
     assert (goal["done"], goal["target"], goal["metric"]) == (2, 12, "books")

@@ -18,11 +18,13 @@ from typing import Any
 from bookorbit_desktop.errors import InvalidValueError, NotFoundError
 from bookorbit_desktop.library.goals.rules import METRICS, Goal
 from bookorbit_desktop.library.store.models import database
+from bookorbit_desktop.library.store.settings import delete_setting, get_private, set_setting
 
 _COLUMNS = (
     "id, metric, target, start_date, end_date, description, hardcover_goal_id,"
     " hardcover_progress, seen"
 )
+WAITING = "goals_waiting"  # new goals set while Hardcover was not connected (`mark_waiting`)
 LONGEST_DAYS = 3660  # ten years: a goal's dates further apart are a typing mistake
 
 
@@ -108,7 +110,27 @@ def delete_goal(goal_id: int) -> StoredGoal:
     with database.atomic("IMMEDIATE"):
         gone = get_goal(goal_id)
         database.execute_sql("DELETE FROM reading_goal WHERE id = ?", (goal_id,))
+        _set_waiting(waiting() - {goal_id})
     return gone
+
+
+def mark_waiting(goal_id: int) -> None:
+    """Goal `goal_id`, new here, is to go to Hardcover once it can (set while Hardcover was
+    not connected); a goal unlinked because it is gone there is not (it stays here only)."""
+    with database.atomic("IMMEDIATE"):
+        _set_waiting(waiting() | {goal_id})
+
+
+def waiting() -> set[int]:
+    """The new goals waiting to go to Hardcover (`mark_waiting`)."""
+    return set(get_private(WAITING) or [])
+
+
+def _set_waiting(ids: set[int]) -> None:
+    if ids:
+        set_setting(WAITING, sorted(ids))
+    else:
+        delete_setting(WAITING)
 
 
 def keep_from_hardcover(
@@ -129,11 +151,13 @@ def link(
     goal_id: int, hardcover_goal_id: int, progress: float | None, seen: dict[str, Any]
 ) -> None:
     """Goal `goal_id` is Hardcover's goal `hardcover_goal_id`, which now holds `seen`."""
-    database.execute_sql(
-        "UPDATE reading_goal SET hardcover_goal_id = ?, hardcover_progress = ?, seen = ?"
-        " WHERE id = ?",
-        (hardcover_goal_id, progress, json.dumps(seen, sort_keys=True), goal_id),
-    )
+    with database.atomic("IMMEDIATE"):
+        database.execute_sql(
+            "UPDATE reading_goal SET hardcover_goal_id = ?, hardcover_progress = ?, seen = ?"
+            " WHERE id = ?",
+            (hardcover_goal_id, progress, json.dumps(seen, sort_keys=True), goal_id),
+        )
+        _set_waiting(waiting() - {goal_id})
 
 
 def unlink(goal_id: int) -> None:

@@ -144,10 +144,14 @@ async def _user_id(account: HardcoverAccount, client: HardcoverClient) -> int:
 
 
 async def pull(account: HardcoverAccount) -> hardcover_goals.PulledGoals | None:
-    """Hardcover's goals into the library; None when no Hardcover account is connected."""
+    """Hardcover's goals into the library, then the goals waiting here sent there; None when
+    no Hardcover account is connected."""
     try:
         async with account.open_client() as client:
-            return await hardcover_goals.pull_goals(client, await _user_id(account, client))
+            user_id = await _user_id(account, client)
+            pulled = await hardcover_goals.pull_goals(client, user_id)
+            await hardcover_goals.send_waiting(client, user_id, pulled)
+            return pulled
     except (NotConnectedError, NoKeyringError):
         return None
 
@@ -168,17 +172,22 @@ async def delete(account: HardcoverAccount | None, goal_id: int) -> str:
     return f"Goal {goal_id} deleted here and on Hardcover."
 
 
+_LATER = " (it goes to Hardcover when Hardcover's goals are next read, once connected)"
+
+
 async def send(account: HardcoverAccount | None, goal: Goal, goal_id: int | None = None) -> str:
     """Keep the goal (new, or goal `goal_id` changed) and, with Hardcover connected, send it
     there; what became of it, in a sentence. GoalChangedError when it changed on hardcover.app
     meanwhile (nothing sent, Hardcover's values kept)."""
     kept = store.save_goal(goal, goal_id)
+    if kept.hardcover_goal_id is None:  # sent as a new goal once Hardcover can be reached
+        store.mark_waiting(kept.id)
     if account is None:
-        return f"Goal {kept.id} kept in the library."
+        return f"Goal {kept.id} kept in the library{_LATER}."
     try:
         async with account.open_client() as client:
             user_id = await _user_id(account, client)
             sent = await hardcover_goals.send_goal(client, user_id, kept.id)
     except (NotConnectedError, NoKeyringError):
-        return f"Goal {kept.id} kept in the library (Hardcover is not connected)."
+        return f"Goal {kept.id} kept in the library; Hardcover is not connected{_LATER}."
     return f"Goal {sent.id} kept in the library and on Hardcover."

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from dataclasses import replace
 
 import pytest
 
@@ -132,12 +133,35 @@ async def test_a_token_without_the_goal_scopes_says_what_to_tick(library, hardco
     assert hardcover.catalog.rows("goals") == []
 
 
-async def test_without_hardcover_a_goal_is_the_librarys(library, tmp_path):
+async def test_a_goal_set_without_hardcover_goes_there_once_connected(library, hardcover, tmp_path):  # noqa: F811
     not_connected = HardcoverAccount(TokenStore(FileKeyring(tmp_path / "keyring.json")))
     assert await pull(not_connected) is None
     said = await send(not_connected, YEAR)
-    assert said == "Goal 1 kept in the library (Hardcover is not connected)."
-    assert await send(None, YEAR) == "Goal 2 kept in the library."
+    later = " (it goes to Hardcover when Hardcover's goals are next read, once connected)."
+    assert said == f"Goal 1 kept in the library; Hardcover is not connected{later}"
+    assert await send(None, replace(YEAR, target=30)) == f"Goal 2 kept in the library{later}"
+    assert hardcover.catalog.rows("goals") == []
+    pulled = await pull(account_for(hardcover))  # connected: what waits is sent
+    assert pulled is not None and [g.id for g in pulled.sent] == [1, 2]
+    assert "sent: goal 1, 2" in pulled.describe()
+    there = {row["goal"]: row for row in hardcover.catalog.rows("goals")}
+    assert sorted(there) == [24, 30] and {g.hardcover_goal_id for g in store.all_goals()} == {
+        row["id"] for row in there.values()
+    }
+    pulled = await pull(account_for(hardcover))  # sent once, never again
+    assert pulled is not None and pulled.sent == [] and len(hardcover.catalog.rows("goals")) == 2
+
+
+async def test_a_goal_gone_on_hardcover_is_not_sent_back_by_a_pull(library, hardcover):  # noqa: F811
+    await send(account_for(hardcover), YEAR)
+    (stored,) = store.all_goals()
+    await send(None, replace(YEAR, target=30), stored.id)  # changed here, not sent
+    hardcover.catalog.delete_row("goals", stored.hardcover_goal_id)  # deleted there meanwhile
+    pulled = await pull(account_for(hardcover))
+    assert pulled is not None and pulled.sent == []
+    assert hardcover.catalog.rows("goals") == []  # the user deleted it there: it stays gone
+    await pull(account_for(hardcover))
+    assert hardcover.catalog.rows("goals") == []
 
 
 async def test_a_goal_deleted_here_is_deleted_there_and_stays_gone(library, hardcover):  # noqa: F811
@@ -156,15 +180,14 @@ async def test_a_goal_deleted_here_is_deleted_there_and_stays_gone(library, hard
     assert store.all_goals() == []
 
 
-async def test_a_change_made_here_offline_is_kept_by_the_pull_until_sent(library, hardcover):  # noqa: F811
+async def test_a_change_made_here_offline_is_kept_by_the_pull_and_sent(library, hardcover):  # noqa: F811
     await send(account_for(hardcover), YEAR)
     (stored,) = store.all_goals()
     await send(None, Goal(30, BOOKS, YEAR.start, YEAR.end, "2026"), stored.id)  # not sent
     pulled = await pull(account_for(hardcover))
     assert pulled is not None and [g.id for g in pulled.held] == [stored.id]
-    assert "kept as changed here, not sent yet: goal 1" in pulled.describe()
     assert store.get_goal(stored.id).goal.target == 30  # the pull did not take it back
-    await send(account_for(hardcover), store.get_goal(stored.id).goal, stored.id)
+    assert [g.id for g in pulled.sent] == [stored.id] and "sent: goal 1" in pulled.describe()
     assert hardcover.catalog.get("goals", stored.hardcover_goal_id)["goal"] == 30
     pulled = await pull(account_for(hardcover))
-    assert pulled is not None and pulled.held == []
+    assert pulled is not None and pulled.held == [] and pulled.sent == []
