@@ -25,6 +25,7 @@ time figures are KOReader's statistics under `history.rules`. Every other figure
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -227,7 +228,9 @@ def _year_read(read: Read, books: Mapping[int, BookFacts], reread: bool) -> Year
 
 def _top(names: Iterable[str]) -> tuple[tuple[str, int], ...]:
     counts = Counter(names)
-    return tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))[:TOP])
+    return tuple(
+        heapq.nsmallest(TOP, counts.items(), key=lambda item: (-item[1], item[0].casefold()))
+    )
 
 
 def _koreader(year: int, koreader: KoreaderInput) -> KoreaderYear | None:
