@@ -33,7 +33,7 @@ from bookorbit_desktop.hardcover.pull.run import pull_before
 from bookorbit_desktop.hardcover.sync import declined, lease, store, unfinished
 from bookorbit_desktop.hardcover.sync import remote as hardcover
 from bookorbit_desktop.hardcover.sync.candidate import Candidate
-from bookorbit_desktop.hardcover.sync.gone_reads import by_identity, library_snapshot
+from bookorbit_desktop.hardcover.sync.gone_reads import by_identity, identity_plan, library_snapshot
 from bookorbit_desktop.hardcover.sync.kept import snapshot_after
 from bookorbit_desktop.hardcover.sync.model import Remote
 from bookorbit_desktop.hardcover.sync.plan import plan_pass
@@ -275,13 +275,14 @@ class SyncEngine:
         if not dry_run:  # earlier reads edited or deleted in the library first, by their ids
             remote, gone = await by_identity(self.client, candidate, remote, self.user.id)
         snapshot, earlier = library_snapshot(local, candidate.snapshot, remote)
-        conflict = (candidate.conflict,) if candidate.conflict else ()
-        conflict = (*conflict, *candidate.date_notes, *gone)
+        conflict = (*filter(None, [candidate.conflict]), *candidate.date_notes, *gone)
         tracking = tracking_at_start(snapshot, candidate.step, remote, creating=candidate.creating)
         tracking = replace(tracking, earlier_reads=earlier)
-        if dry_run:
+        if dry_run:  # the reads by identity go first, then the entry's own writes
+            ids = identity_plan(candidate, remote)
             done = preview(local, snapshot, remote, options, today=self._today(), tracking=tracking)
-            return previewed(candidate, done.actions, (*conflict, *done.notes), remote)
+            notes = (*conflict, *ids.notes, *done.notes)
+            return previewed(candidate, (*ids.actions, *done.actions), notes, remote)
         walk = EntryWalk(candidate, snapshot, remote, tracking, list(conflict))
         try:
             await self._walk(walk, options)

@@ -26,7 +26,7 @@ proposed is never sent this way).
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from bookorbit_desktop.hardcover.api.client import HardcoverClient
 from bookorbit_desktop.hardcover.sync import remote as hardcover
@@ -34,7 +34,7 @@ from bookorbit_desktop.hardcover.sync.candidate import Candidate
 from bookorbit_desktop.hardcover.sync.model import Local, Remote, Snapshot
 from bookorbit_desktop.hardcover.sync.reconcile import usable_snapshot
 from bookorbit_desktop.hardcover.sync.side_effects import read_fields
-from bookorbit_desktop.hardcover.sync.steps import UPDATE_READ, Action
+from bookorbit_desktop.hardcover.sync.steps import DELETE_READ, UPDATE_READ, Action
 from bookorbit_desktop.library.reads.store import (
     earlier_reads,
     forget_gone,
@@ -44,41 +44,69 @@ from bookorbit_desktop.library.reads.store import (
 )
 
 
-async def by_identity(
-    client: HardcoverClient, candidate: Candidate, remote: Remote | None, user_id: int
-) -> tuple[Remote | None, list[str]]:
-    """Send the earlier reads edited and the reads deleted in the library (the table above);
-    the entry as it is then, and a note for each read kept because it changed on hardcover.app
-    too."""
-    notes: list[str] = []
+@dataclass(frozen=True)
+class IdentityPlan:
+    """What `by_identity` sends for a book, and what the review shows of it first."""
+
+    actions: tuple[Action, ...] = ()
+    notes: tuple[str, ...] = ()
+    synced: tuple[tuple[int, str | None, str | None], ...] = ()  # read id, dates once sent
+    forgotten: tuple[int, ...] = ()  # gone reads settled once the plan ran
+
+
+def identity_plan(candidate: Candidate, remote: Remote | None) -> IdentityPlan:
+    """The earlier reads edited and the reads deleted in the library to send (the table
+    above), and a note for each read kept because it changed on hardcover.app too. Reads
+    the library only; a dry run shows these as the push's first writes."""
     if remote is None:
-        return remote, notes
-    for read, synced in earlier_reads(candidate.book_ids):
+        return IdentityPlan()
+    actions: list[Action] = []
+    notes: list[str] = []
+    synced: list[tuple[int, str | None, str | None]] = []
+    for read, was in earlier_reads(candidate.book_ids):
         there = remote.read(read.hardcover_read_id)
-        if there is None or (read.started, read.finished) == synced:
+        if there is None or (read.started, read.finished) == was:
             continue
-        if (there.started, there.finished) != synced:
+        if (there.started, there.finished) != was:
             notes.append(f"read {there.id} kept: it was changed here and on Hardcover")
             continue
         fields = read_fields(read.started, read.finished, there.pages, there.edition_id)
-        action = Action(UPDATE_READ, there.id, fields, (f"read {there.id}",))
-        remote = await hardcover.send(
-            client, action, user_id=user_id, hc_book_id=candidate.local.hc_book_id
-        )
-        set_synced(there.id, read.started, read.finished)
-        if remote is None:
-            return remote, notes
+        actions.append(Action(UPDATE_READ, there.id, fields, (f"read {there.id}",)))
+        synced.append((there.id, read.started, read.finished))
+    forgotten = []
     for read_id, started, finished in gone_reads(candidate.book_ids):
         gone = remote.read(read_id)
         if gone is not None and (gone.started, gone.finished) != (started, finished):
             notes.append(f"read {read_id} kept: it was changed on Hardcover since")
         elif gone is not None:
-            await client.execute("DeleteUserBookRead", {"id": read_id})
-            remote = await hardcover.fetch_entry(client, user_id, candidate.local.hc_book_id)
+            dates = f"{started or '?'} to {finished or '?'}"
+            actions.append(Action(DELETE_READ, read_id, {}, (f"delete read {read_id} ({dates})",)))
+        forgotten.append(read_id)
+    return IdentityPlan(tuple(actions), tuple(notes), tuple(synced), tuple(forgotten))
+
+
+async def by_identity(
+    client: HardcoverClient, candidate: Candidate, remote: Remote | None, user_id: int
+) -> tuple[Remote | None, list[str]]:
+    """Send `identity_plan`'s writes, one at a time; the entry as it is then, and the plan's
+    notes."""
+    planned = identity_plan(candidate, remote)
+    sync = {read_id: (started, finished) for read_id, started, finished in planned.synced}
+    for action in planned.actions:
+        remote = await hardcover.send(
+            client, action, user_id=user_id, hc_book_id=candidate.local.hc_book_id
+        )
+        read_id = action.target
+        assert read_id is not None  # a read's write names the read
+        if action.kind == UPDATE_READ:
+            set_synced(read_id, *sync[read_id])
+        else:
+            forget_gone(read_id)
+        if remote is None:  # the entry is gone: the rest waits for the pass that finds it
+            return remote, list(planned.notes)
+    for read_id in planned.forgotten:
         forget_gone(read_id)
-        if remote is None:
-            break
-    return remote, notes
+    return remote, list(planned.notes)
 
 
 def library_snapshot(

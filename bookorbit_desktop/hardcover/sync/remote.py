@@ -32,6 +32,7 @@ from bookorbit_desktop.hardcover.sync.reconcile import (
     UPDATE_READ,
     Action,
 )
+from bookorbit_desktop.hardcover.sync.steps import DELETE_READ
 
 BOOKS_PER_LOOKUP = 100  # Hardcover book ids per UserBooksByBooks request (one rate token)
 
@@ -105,6 +106,7 @@ _OPERATIONS = {
     UPDATE_ENTRY: ("UpdateUserBook", "update_user_book"),
     INSERT_READ: ("InsertUserBookRead", "insert_user_book_read"),
     UPDATE_READ: ("UpdateUserBookRead", "update_user_book_read"),
+    DELETE_READ: ("DeleteUserBookRead", "delete_user_book_read"),
 }
 
 
@@ -115,6 +117,8 @@ def variables_for(action: Action) -> dict[str, Any]:
         return {"id": action.target, "object": action.fields}
     if action.kind == INSERT_READ:
         return {"userBookId": action.target, "read": action.fields}
+    if action.kind == DELETE_READ:
+        return {"id": action.target}
     return {"id": action.target, "read": action.fields}
 
 

@@ -12,6 +12,7 @@ from bookorbit_desktop.hardcover.sync.model import READ, Read, Remote, Snapshot
 
 INSERT_ENTRY, UPDATE_ENTRY = "insert_user_book", "update_user_book"
 INSERT_READ, UPDATE_READ = "insert_user_book_read", "update_user_book_read"
+DELETE_READ = "delete_user_book_read"
 
 
 @dataclass(frozen=True)
