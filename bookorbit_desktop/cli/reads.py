@@ -8,6 +8,10 @@
   book reads edit READ [--started D] [--finished D] [--state S]
                                       change a read (READ: its id in the list)
   book reads delete READ              delete a read
+  book reads delete ID --hardcover-read N
+                                      delete a read of book ID that is only on hardcover.app
+                                      (the list names its Hardcover read id); the next sync
+                                      deletes it there
 
 Each change is one step `undo` takes back. The book's status and dates are its latest read's.
 Reads on hardcover.app that are none of the library's are listed with no id of their own.
@@ -45,6 +49,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--finished", metavar="DATE", help="YYYY-MM-DD, 'today' or 'none'")
     parser.add_argument("--state", choices=("done", "open", "abandoned"), help="the read's state")
     parser.add_argument("--json", action="store_true", help="print the reads as JSON")
+    parser.add_argument(
+        "--hardcover-read", type=int, metavar="N", help="with delete: a read only on hardcover.app"
+    )
 
 
 def _id(word: str, what: str) -> int:
@@ -66,6 +73,8 @@ def run_reads(ctx: CliContext, args: argparse.Namespace) -> int:
             "book reads edit READ, book reads delete READ)."
         )
     given = {k: getattr(args, k) for k in ("started", "finished", "state") if getattr(args, k)}
+    if args.hardcover_read is not None and action != "delete":
+        raise InvalidValueError("--hardcover-read goes with delete: book reads delete ID ...")
     if action == "add":
         book_id = _id(words[1], "The book id")
         state = given.get("state") or "done"
@@ -82,6 +91,14 @@ def run_reads(ctx: CliContext, args: argparse.Namespace) -> int:
     if action == "delete":
         if given:
             raise InvalidValueError("Delete takes no --started, --finished or --state.")
+        if args.hardcover_read is not None:
+            book_id = _id(words[1], "The book id")
+            reads.delete_hardcover_read(book_id, args.hardcover_read)
+            print(
+                f"Deleted Hardcover read {args.hardcover_read} of book {book_id}; the next "
+                f"Hardcover sync deletes it there. {UNDO_HINT}"
+            )
+            return 0
         read_id = _id(words[1], "The read id")
         reads.delete_read(read_id)
         print(f"Deleted read {read_id}. {UNDO_HINT}")

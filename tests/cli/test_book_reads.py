@@ -8,7 +8,9 @@ import json
 import pytest
 
 from bookorbit_desktop.cli import main
+from bookorbit_desktop.library.store.db import close_database, open_database
 from tests.factories import make_epub
+from tests.library.reads.test_gather import link, pulled
 from tests.logging_support import restore_root_logger  # noqa: F401
 
 
@@ -90,6 +92,32 @@ def test_wrong_words_and_values_exit_2_and_write_nothing(tmp_path, capsys):
         assert run(tmp_path, *words) == 2, words
         assert capsys.readouterr().err
     assert listed(tmp_path, capsys, 1) == []
+
+
+def test_a_read_only_on_hardcover_is_deleted_from_the_command_line(tmp_path, capsys):
+    make_epub(tmp_path / "books" / "emma.epub", "Emma", ("Jane Austen",))
+    assert run(tmp_path, "import", str(tmp_path / "books")) == 0
+    open_database(tmp_path / "data" / "library.sqlite3")
+    try:  # linked, with a read on hardcover.app the pull brought
+        link(1, 77, user_book=500)
+        pulled(500, 77, 3, [{"id": 41, "started": "2023-04-01", "finished": "2023-04-11"}])
+    finally:
+        close_database()
+    assert listed(tmp_path, capsys, 1) == [
+        (None, "2023-04-01", "2023-04-11", "done", "hardcover.app")
+    ]
+    assert run(tmp_path, "book", "reads", "delete", "1", "--hardcover-read", "40") == 2
+    assert (
+        "Hardcover read 40 is no read of “Emma” only on hardcover.app." in capsys.readouterr().err
+    )
+    assert run(tmp_path, "book", "reads", "add", "1", "--hardcover-read", "41") == 2
+    assert run(tmp_path, "book", "reads", "delete", "1", "--hardcover-read", "41") == 0
+    assert capsys.readouterr().out.startswith(
+        "Deleted Hardcover read 41 of book 1; the next Hardcover sync deletes it there."
+    )
+    assert listed(tmp_path, capsys, 1) == []
+    assert run(tmp_path, "undo") == 0
+    assert listed(tmp_path, capsys, 1) == [(1, "2023-04-01", "2023-04-11", "done", "hardcover.app")]
 
 
 def test_the_list_of_commands_names_it_as_it_is_typed(capsys):

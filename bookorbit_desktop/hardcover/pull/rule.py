@@ -40,7 +40,8 @@ Reads are told apart by their id, never by their place. The dates compared are t
 the snapshot tracks; once that read is finished and the user started another on hardcover.app
 (Currently Reading with a later open read, `reread_on_hardcover`), those of the new read, which
 the library then follows as a reread of its own; on a finished entry, those of a later finished
-read entered there (`later_finished`); once the tracked read is deleted there, those of the read
+read entered there that ended no earlier (`later_finished`: a past read logged there later is
+an earlier read, not a reread); once the tracked read is deleted there, those of the read
 the push would adopt among the rest. With none tracked yet, they are the dates of
 the read the push would adopt (the newest open one, on a Read entry the newest), and only those
 Hardcover's status carries.
@@ -127,11 +128,16 @@ def compared_read(remote: Remote, read_id: int | None, *, ended: bool = False) -
 
 
 def later_finished(remote: Remote, read_id: int) -> Read | None:
-    """On a finished entry, the newest finished read added after the tracked one (a reread
-    the user entered on hardcover.app, finished there too)."""
+    """On a finished entry, the newest finished read added after the tracked one that ended
+    no earlier than it (a reread the user entered on hardcover.app, finished there too); a
+    read entered there for a time before the tracked one's finish is an earlier read logged
+    afterwards, which leaves the tracked read's dates alone."""
     if read_kind(remote.status_id) != FINISHED_READ:
         return None
+    tracked = remote.read(read_id)
+    since = tracked.finished if tracked is not None else None
     later = [r for r in remote.reads if r.id > read_id and r.finished]
+    later = [r for r in later if since is None or str(r.finished) >= str(since)]
     return max(later, key=lambda r: r.id, default=None)
 
 

@@ -119,6 +119,32 @@ def remove_read(read_id: int) -> BookRead:
         return old
 
 
+def delete_hardcover_read(book_id: int, hardcover_read_id: int) -> BookRead:
+    """Delete a read that is only on hardcover.app (`gather.hardcover_only`), one step: it is
+    taken in as the library's and deleted, so the sync deletes it there by its id (the review
+    shows it first), and undo takes it in as the library's read it was there."""
+    with database.atomic("IMMEDIATE"):
+        title = _title(book_id)
+        there = next(
+            (r for r in hardcover_only(book_id) if r.hardcover_read_id == hardcover_read_id), None
+        )
+        if there is None:
+            raise NotFoundError(
+                f"Hardcover read {hardcover_read_id} is no read of “{title}” only on hardcover.app."
+            )
+        now = time.time()
+        started, finished = _iso(there.started), _iso(there.finished)
+        state = DONE if there.done else OPEN
+        read = BookRead(None, book_id, started, finished, state, source="hardcover")
+        taken = put_read(replace(read, hardcover_read_id=hardcover_read_id), now)
+        set_synced(hardcover_read_id, started, finished)
+        delete_read(taken.id or 0, now)
+        _settle(book_id, now)
+        entry = steps.Entry(book_id, _kept(taken), _kept(None))
+        steps.add_entries(start_step(READ_STEP, f"Delete a read of “{title}”", now), [entry])
+        return taken
+
+
 def _open_is_newest(read: BookRead) -> None:
     """An open read is the book's only one and its newest (none began after it): the book is
     being read in it, and the reading state follows it. InvalidValueError otherwise."""

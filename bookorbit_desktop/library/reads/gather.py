@@ -7,9 +7,9 @@ of those books alone however large the library; and a book's reads made on hardc
   (`hardcover_pulled`), of the Hardcover books a library copy is linked to, each given to that
   copy (the one holding the entry, else the lead, else the lowest id), leaving out those that are
   a library read already (`counting.once`'s rule: the same Hardcover read id, or the same book
-  and finish day). A Hardcover read is done when it has a finish date, or when it is the
-  entry's latest read and the entry says Read; it is never abandoned here (Did Not Finish
-  says nothing of which read).
+  and finish day) and those deleted here that the sync has not deleted there yet. A Hardcover
+  read is done when it has a finish date, or when it is the entry's latest read and the entry
+  says Read; it is never abandoned here (Did Not Finish says nothing of which read).
 """
 
 from __future__ import annotations
@@ -56,7 +56,9 @@ _HARDCOVER = f"""
            c.hc_book_id, j.value ->> 'id', coalesce(m.edition_pages, b.pages)
     FROM c JOIN hardcover_match m ON m.book_id = c.copy_id
     JOIN book b ON b.id = c.copy_id
-    JOIN json_each(c.entry, '$.reads') j"""
+    JOIN json_each(c.entry, '$.reads') j
+    WHERE NOT EXISTS (
+        SELECT 1 FROM book_read_gone g WHERE g.hardcover_read_id = j.value ->> 'id')"""
 
 
 def reads_between(start: dt.date, end: dt.date) -> list[Read]:

@@ -124,5 +124,10 @@ def delete_read(read_id: int) -> None:
     edits.remove_read(read_id)
 
 
+def delete_hardcover_read(book_id: int, hardcover_read_id: int) -> None:
+    """Delete a read of the book that is only on hardcover.app (the sync deletes it there)."""
+    edits.delete_hardcover_read(book_id, hardcover_read_id)
+
+
 async def read_lines_later(book_id: int) -> list[ReadLine]:
     return await off_loop(read_lines, book_id)

@@ -4,7 +4,8 @@ Add Read…, Edit Read… and Delete. Each change is one step Undo takes back; t
 state, which is the latest read's, is read again after it (`saved`).
 
 The list is read off the window's thread (`services.library.reads`); a book shown while an
-older read is under way wins. Reads only on hardcover.app are listed, not edited here.
+older read is under way wins. Reads only on hardcover.app are listed; they are not edited
+here, and Delete deletes one there at the next sync (shown by Sync Now's review first).
 `attach_reads` mounts the section under the panel's reading box and follows the book it shows
 and every reload of it (an undo, a push).
 """
@@ -28,7 +29,10 @@ from bookorbit_desktop.ui.widgets import button_row, flat_list, push_button
 
 HEADERS = ("Started", "Finished", "Progress", "From")
 NONE_YET = "No reads yet."
-ONLY_ON_HARDCOVER = "A read on hardcover.app: select it and Add Read… to keep it here too."
+ONLY_ON_HARDCOVER = (
+    "A read on hardcover.app: Add Read… keeps it here too; Delete deletes it there at the next "
+    "sync."
+)
 
 
 class ReadsBox(PanelSection):
@@ -92,7 +96,7 @@ class ReadsBox(PanelSection):
         line = self.selected()
         editable = line is not None and line.editable
         self.edit_button.setEnabled(editable)
-        self.delete_button.setEnabled(editable)
+        self.delete_button.setEnabled(line is not None)  # one only on hardcover.app too
 
     # -- changes ------------------------------------------------------------------------------
 
@@ -126,9 +130,12 @@ class ReadsBox(PanelSection):
 
     def delete_clicked(self) -> asyncio.Task[None] | None:
         line = self.selected()
-        if self.book_id is None or line is None or line.read_id is None:
+        if self.book_id is None or line is None:
             return None
-        service.delete_read(line.read_id)
+        if line.read_id is not None:
+            service.delete_read(line.read_id)
+        elif line.hardcover_read_id is not None:  # the sync deletes it on hardcover.app
+            service.delete_hardcover_read(self.book_id, line.hardcover_read_id)
         return self._changed(self.book_id)
 
     async def _ask(

@@ -64,6 +64,21 @@ def test_the_compared_read_is_the_reread_started_on_hardcover_not_the_tracked_on
     assert library_status(CURRENTLY_READING, "on_hold") == "reading"
 
 
+def test_a_past_read_logged_on_hardcover_later_is_no_reread_of_the_tracked_one():
+    """On a Read entry, a finished read added after the tracked one is a reread only when it
+    ended no earlier: one for a time before (a past read logged later) leaves the tracked
+    read's dates alone."""
+    past = Read(13, "2022-03-01", "2022-03-20", None, 500)
+    reread = Read(14, "2025-02-01", "2025-02-10", None, 500)
+    entry = Remote(7, 100, READ, reads=(OLD, past), edition_id=500)
+    assert compared_read(entry, OLD.id) == OLD
+    assert compared_read(replace(entry, reads=(OLD, past, reread)), OLD.id) == reread
+    same_day = replace(reread, finished=OLD.finished)
+    assert compared_read(replace(entry, reads=(OLD, same_day)), OLD.id) == same_day
+    # The tracked read deleted there: no date to weigh against, the later one is taken.
+    assert compared_read(replace(entry, reads=(past,)), OLD.id) == past
+
+
 def test_a_push_never_writes_the_old_reads_dates_to_the_users_new_read():
     """The library kept its own status (Paused, picked over Hardcover's Currently Reading) and
     the old read's dates: the push adopts the open read but leaves its dates as they are."""

@@ -7,8 +7,14 @@ from __future__ import annotations
 
 import pytest
 
+from bookorbit_desktop.errors import NotFoundError
 from bookorbit_desktop.library.journal import run
-from bookorbit_desktop.library.reads.edits import add_read, edit_read, remove_read
+from bookorbit_desktop.library.reads.edits import (
+    add_read,
+    delete_hardcover_read,
+    edit_read,
+    remove_read,
+)
 from bookorbit_desktop.library.reads.store import book_reads
 from bookorbit_desktop.services.library.reads import read_lines
 
@@ -109,3 +115,40 @@ async def test_an_earlier_read_edited_here_is_updated_there_by_its_id(world):
     result = await world.sync()
     assert dates(world, "d")[0] == (first, "2025-01-03", "2025-01-22")  # no silent overwrite
     assert any(f"read {first} kept" in note for b in result.books for note in b.notes)
+
+
+async def test_a_read_only_on_hardcover_deleted_here_is_deleted_there_and_undo_keeps_it(
+    world, library
+):
+    book = world.add("e")
+    add_read(book, started="2026-01-02", finished="2026-01-20")
+    await world.sync()
+    [(first, *_)] = dates(world, "e")
+    there = world.catalog.add_read(
+        world.entry("e")["id"], started_at="2024-06-01", finished_at="2024-06-20"
+    )  # a read added on hardcover.app
+    await world.sync()
+    assert [(line.read_id, line.hardcover_read_id) for line in read_lines(book)] == [
+        (None, there),
+        (book_reads(book)[0].id, first),
+    ]
+
+    delete_hardcover_read(book, there)  # gone from the list at once, and sent by the next sync
+    assert [line.hardcover_read_id for line in read_lines(book)] == [first]
+    review = await world.sync(dry_run=True)
+    assert [c for b in review.books for a in b.actions for c in a["changes"]] == [
+        f"delete read {there} (2024-06-01 to 2024-06-20)"
+    ]
+    assert [r[0] for r in dates(world, "e")] == [first, there]  # a review sends nothing
+    await world.sync()
+    assert [r[0] for r in dates(world, "e")] == [first]
+
+    assert run.undo(library).label == "Delete a read of “Book e”"  # kept here, as it was
+    assert [(line.started, line.finished) for line in read_lines(book)] == [
+        ("2024-06-01", "2024-06-20"),
+        ("2026-01-02", "2026-01-20"),
+    ]
+    await world.sync()
+    assert [r[0] for r in dates(world, "e")] == [first]  # not sent back under its old id
+    with pytest.raises(NotFoundError):
+        delete_hardcover_read(book, 999_999)

@@ -151,7 +151,7 @@ def test_a_reread_pulled_from_hardcover_is_listed_and_can_be_kept_here(qloop, pa
     loaded(qloop, box, lambda: panel.show_book(book))
     assert texts(box) == [["2026-02-01", "no date", "", "hardcover.app"]]
     select(box, 0)
-    assert not box.edit_button.isEnabled() and not box.delete_button.isEnabled()
+    assert not box.edit_button.isEnabled() and box.delete_button.isEnabled()
 
     def offered(dialog):  # Add Read… starts from the selected read on hardcover.app
         assert (dialog.started_edit.text(), dialog.finished_edit.text()) == ("2026-02-01", "")
@@ -163,6 +163,34 @@ def test_a_reread_pulled_from_hardcover_is_listed_and_can_be_kept_here(qloop, pa
     assert line.editable and line.hardcover_read_id == 41
     select(box, 0)
     assert box.edit_button.isEnabled()
+
+
+def test_a_read_only_on_hardcover_is_deleted_here_for_the_sync_and_undo_keeps_it(
+    qloop, panel, library
+):
+    panel, box = panel
+    book = add_book("Persuasion").id
+    database.execute_sql(
+        "INSERT INTO hardcover_match (book_id, state, hc_book_id, user_book_id, candidates,"
+        " updated_at, pinned, created_by_us, lead) VALUES (?, 'linked', 77, 500, '[]', 0, 0, 0, 0)",
+        (book,),
+    )
+    entry = {"status_id": 3, "reads": [{"id": 41, "started": "2025-02-01", "finished": None}]}
+    database.execute_sql(
+        "INSERT INTO hardcover_pulled (user_book_id, hc_book_id, entry) VALUES (500, 77, ?)",
+        (json.dumps(entry),),
+    )
+    loaded(qloop, box, lambda: panel.show_book(book))
+    select(box, 0)
+    assert "Delete deletes it there at the next sync" in box.tree.topLevelItem(0).toolTip(3)
+    loaded(qloop, box, box.delete_clicked)
+    assert texts(box) == [] and not box.empty_label.isHidden()
+    assert database.execute_sql("SELECT hardcover_read_id FROM book_read_gone").fetchall() == [
+        (41,)
+    ]  # the sync deletes it on hardcover.app by its id
+    assert UndoService(library).undo().label == "Delete a read of “Persuasion”"
+    loaded(qloop, box, panel.reload)
+    assert texts(box) == [["2025-02-01", "no date", "100 %", "hardcover.app"]]
 
 
 def test_a_finish_date_typed_stays_when_the_state_goes_to_open_and_back(qtbot):
