@@ -17,11 +17,15 @@
 | re-read deleted or undone here)               | the other read                                |
 | the latest read is no Hardcover read yet, and | the push keeps them in a new read (a re-read  |
 | the sync last kept them in an earlier read's  | added here), never over the earlier read      |
+| an earlier finished read the user added here  | a read of its own (`insert_user_book_read`), |
+| (`to_send`), no Hardcover read yet            | which it is from then on; while the book's   |
+|                                               | latest read is open it waits (Hardcover shows |
+|                                               | the progress of the entry's newest read)     |
 
-These go out only in a pass that pushes the book (never in a dry run, so never before the
-user's Send where the sync asks for it); a read the library still names is never deleted, and
-an earlier read's dates go out only once the user edited that read (a date the reading history
-proposed is never sent this way).
+These are planned once (`identity_plan`): a dry run shows them as the push's first writes, so
+the review lists them and a Cancel holds them; they go out only in a pass that pushes the book.
+A read the library still names is never deleted, and an earlier read's dates go out only once
+the user edited or added that read (a date the reading history proposed is never sent this way).
 """
 
 from __future__ import annotations
@@ -34,12 +38,16 @@ from bookorbit_desktop.hardcover.sync.candidate import Candidate
 from bookorbit_desktop.hardcover.sync.model import Local, Remote, Snapshot
 from bookorbit_desktop.hardcover.sync.reconcile import usable_snapshot
 from bookorbit_desktop.hardcover.sync.side_effects import read_fields
-from bookorbit_desktop.hardcover.sync.steps import DELETE_READ, UPDATE_READ, Action
+from bookorbit_desktop.hardcover.sync.steps import DELETE_READ, INSERT_READ, UPDATE_READ, Action
 from bookorbit_desktop.library.reads.store import (
+    BookRead,
+    being_read,
     earlier_reads,
     forget_gone,
     gone_reads,
     hardcover_reads_named,
+    name_sent,
+    reads_to_send,
     set_synced,
 )
 
@@ -52,6 +60,7 @@ class IdentityPlan:
     notes: tuple[str, ...] = ()
     synced: tuple[tuple[int, str | None, str | None], ...] = ()  # read id, dates once sent
     forgotten: tuple[int, ...] = ()  # gone reads settled once the plan ran
+    added: tuple[BookRead, ...] = ()  # the library's reads the inserts are, in their order
 
 
 def identity_plan(candidate: Candidate, remote: Remote | None) -> IdentityPlan:
@@ -63,6 +72,7 @@ def identity_plan(candidate: Candidate, remote: Remote | None) -> IdentityPlan:
     actions: list[Action] = []
     notes: list[str] = []
     synced: list[tuple[int, str | None, str | None]] = []
+    adds: list[BookRead] = []
     for read, was in earlier_reads(candidate.book_ids):
         there = remote.read(read.hardcover_read_id)
         if there is None or (read.started, read.finished) == was:
@@ -73,6 +83,14 @@ def identity_plan(candidate: Candidate, remote: Remote | None) -> IdentityPlan:
         fields = read_fields(read.started, read.finished, there.pages, there.edition_id)
         actions.append(Action(UPDATE_READ, there.id, fields, (f"read {there.id}",)))
         synced.append((there.id, read.started, read.finished))
+    for added in reads_to_send(candidate.book_ids):
+        dates = f"{added.started or '?'} to {added.finished or '?'}"
+        if being_read(added.book_id):
+            notes.append(f"read {dates} waits until the book's current read is finished")
+            continue
+        fields = read_fields(added.started, added.finished, remote.edition_pages, remote.edition_id)
+        actions.append(Action(INSERT_READ, remote.user_book_id, fields, (f"add read ({dates})",)))
+        adds.append(added)
     forgotten = []
     for read_id, started, finished in gone_reads(candidate.book_ids):
         gone = remote.read(read_id)
@@ -82,7 +100,7 @@ def identity_plan(candidate: Candidate, remote: Remote | None) -> IdentityPlan:
             dates = f"{started or '?'} to {finished or '?'}"
             actions.append(Action(DELETE_READ, read_id, {}, (f"delete read {read_id} ({dates})",)))
         forgotten.append(read_id)
-    return IdentityPlan(tuple(actions), tuple(notes), tuple(synced), tuple(forgotten))
+    return IdentityPlan(tuple(actions), tuple(notes), tuple(synced), tuple(forgotten), tuple(adds))
 
 
 async def by_identity(
@@ -92,10 +110,17 @@ async def by_identity(
     notes."""
     planned = identity_plan(candidate, remote)
     sync = {read_id: (started, finished) for read_id, started, finished in planned.synced}
+    added = iter(planned.added)
     for action in planned.actions:
+        before = remote
         remote = await hardcover.send(
             client, action, user_id=user_id, hc_book_id=candidate.local.hc_book_id
         )
+        if action.kind == INSERT_READ:
+            _name_inserted(next(added), before, remote)
+            if remote is None:
+                return remote, list(planned.notes)
+            continue
         read_id = action.target
         assert read_id is not None  # a read's write names the read
         if action.kind == UPDATE_READ:
@@ -107,6 +132,20 @@ async def by_identity(
     for read_id in planned.forgotten:
         forget_gone(read_id)
     return remote, list(planned.notes)
+
+
+def _name_inserted(read: BookRead, before: Remote | None, after: Remote | None) -> None:
+    """The library's read is the read the insert made: the one new in the entry with its
+    dates (the newest such), else the newest new one (`name_sent`)."""
+    known = {r.id for r in before.reads} if before is not None else set()
+    new = [r for r in (after.reads if after is not None else ()) if r.id not in known]
+    same = [r for r in new if (r.started, r.finished) == (read.started, read.finished)]
+    made = max(same or new, key=lambda r: r.id, default=None)
+    assert read.id is not None  # a stored read
+    if made is None:
+        name_sent(read.id, None, None, None)
+    else:
+        name_sent(read.id, made.id, made.started, made.finished)
 
 
 def library_snapshot(

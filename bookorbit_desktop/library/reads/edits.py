@@ -76,6 +76,7 @@ def add_read(
         title = _title(book_id)
         source = "library" if hardcover_read_id is None else "hardcover"
         read = BookRead(None, book_id, started, finished, state, source=source)
+        read = replace(read, to_send=hardcover_read_id is None)  # the user's: Hardcover's too
         read = checked(replace(read, hardcover_read_id=hardcover_read_id))
         _open_is_newest(read)
         if hardcover_read_id is not None:

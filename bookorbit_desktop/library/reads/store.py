@@ -33,7 +33,8 @@ from bookorbit_desktop.library.store.models import database
 DONE, OPEN, ABANDONED = "done", "open", "abandoned"
 STATES = (DONE, OPEN, ABANDONED)
 _COLUMNS = (
-    "id, book_id, started, finished, state, pages, progress, device, source, hardcover_read_id"
+    "id, book_id, started, finished, state, pages, progress, device, source, hardcover_read_id,"
+    " to_send"
 )
 
 
@@ -51,13 +52,19 @@ class BookRead:
     device: str | None = None  # the device KOReader named
     source: str = "library"  # library, koreader or hardcover
     hardcover_read_id: int | None = None
+    # Added here by the user: while no Hardcover read is it, the sync sends it as one of its
+    # own once it is not the book's latest (the latest goes out as the entry's read).
+    to_send: bool = False
 
     def values(self) -> dict[str, Any]:
         return asdict(self)
 
 
 def _read(row: tuple[Any, ...]) -> BookRead:
-    return BookRead(*row)
+    read_id, book_id, started, finished, state, pages, progress, device, source, hc, send = row
+    return BookRead(
+        read_id, book_id, started, finished, state, pages, progress, device, source, hc, bool(send)
+    )
 
 
 def book_reads(book_id: int) -> list[BookRead]:
@@ -186,6 +193,38 @@ def earlier_reads(book_ids: Iterable[int]) -> list[tuple[BookRead, tuple[str | N
             if row is not None:
                 found.append((read, (row[0], row[1])))
     return found
+
+
+def reads_to_send(book_ids: Iterable[int]) -> list[BookRead]:
+    """The books' finished reads but each book's latest that the user added here and no
+    Hardcover read is yet (`BookRead.to_send`), oldest first."""
+    return [
+        read
+        for book_id in book_ids
+        for read in book_reads(book_id)[:-1]
+        if read.to_send and read.hardcover_read_id is None and read.state == DONE
+    ]
+
+
+def being_read(book_id: int) -> bool:
+    """Whether the book's latest read is open (the book is being read)."""
+    reads = book_reads(book_id)
+    return bool(reads) and reads[-1].state == OPEN
+
+
+def name_sent(
+    read_id: int, hardcover_read_id: int | None, started: str | None, finished: str | None
+) -> None:
+    """The library's read `read_id` went to Hardcover as read `hardcover_read_id`, which has
+    these dates now (None: not found in the entry read back; it is sent no more all the same,
+    as sending it again could make it twice)."""
+    database.execute_sql(
+        "UPDATE book_read SET hardcover_read_id = coalesce(?, hardcover_read_id), to_send = 0"
+        " WHERE id = ?",
+        (hardcover_read_id, read_id),
+    )
+    if hardcover_read_id is not None:
+        set_synced(hardcover_read_id, started, finished)
 
 
 def follow_latest(book_id: int, now: float) -> None:

@@ -32,6 +32,7 @@ from bookorbit_desktop.library.store.pushed_keys_schema import (
     pushed_keys,
     pushed_keys_mark_kept_below_reuse,
 )
+from bookorbit_desktop.library.store.read_to_send_schema import reads_to_send
 from bookorbit_desktop.library.store.search_index import search_index
 from bookorbit_desktop.library.store.shelf_joined_schema import shelf_joined_table
 from bookorbit_desktop.library.store.sort_keys_schema import sort_keys
@@ -77,4 +78,5 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     book_reads,  # schema 44: every read of a book, each reading state its first read
     calibre_tables,  # schema 45: calibre books brought in, custom columns and their values
     reading_goals,  # schema 46: the reading goals, with Hardcover's where kept with it
+    reads_to_send,  # schema 47: reads added here that go to Hardcover as reads of their own
 )

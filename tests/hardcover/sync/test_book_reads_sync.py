@@ -152,3 +152,36 @@ async def test_a_read_only_on_hardcover_deleted_here_is_deleted_there_and_undo_k
     assert [r[0] for r in dates(world, "e")] == [first]  # not sent back under its old id
     with pytest.raises(NotFoundError):
         delete_hardcover_read(book, 999_999)
+
+
+async def test_an_earlier_read_added_here_becomes_a_read_of_its_own_there(world, library):
+    book = world.add("f")
+    add_read(book, started="2026-01-02", state="open")
+    await world.sync()
+    [(current, *_)] = dates(world, "f")
+    past = add_read(book, started="2023-02-01", finished="2023-02-20")  # read long ago
+    review = await world.sync(dry_run=True)
+    notes = [n for b in review.books for n in b.notes]
+    assert "read 2023-02-01 to 2023-02-20 waits until the book's current read is finished" in notes
+    await world.sync()
+    assert [r[0] for r in dates(world, "f")] == [current]  # not while the book is being read
+
+    edit_read(book_reads(book)[-1].id, state="done", finished="2026-01-30")
+    review = await world.sync(dry_run=True)
+    changes = [c for b in review.books for a in b.actions for c in a["changes"]]
+    assert changes[0] == "add read (2023-02-01 to 2023-02-20)"
+    await world.sync()
+    [(first, *kept), (added, *sent)] = dates(world, "f")
+    assert (first, kept) == (current, ["2026-01-02", "2026-01-30"])
+    assert sent == ["2023-02-01", "2023-02-20"] and added > current
+    assert [r.hardcover_read_id for r in book_reads(book)] == [added, current]
+    await world.sync()  # the pull leaves the current read's dates; nothing more goes out
+    assert [(r.started, r.finished) for r in book_reads(book)] == [
+        ("2023-02-01", "2023-02-20"),
+        ("2026-01-02", "2026-01-30"),
+    ]
+    assert len(dates(world, "f")) == 2
+
+    remove_read(past.id)  # deleted here: deleted there by its id
+    await world.sync()
+    assert [r[0] for r in dates(world, "f")] == [current]
