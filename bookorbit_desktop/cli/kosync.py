@@ -105,7 +105,7 @@ def _status(ctx: CliContext, args: argparse.Namespace) -> int:
     if last is not None:
         print(
             f"Last push: {_when(last.timestamp)} from {last.device}, document {last.document}, "
-            f"{last.percentage * 100:.1f}%"
+            f"{last.percentage * 100:.1f} %"
         )
     return 0
 

@@ -197,7 +197,7 @@ def _candidate_line(candidate: dict[str, Any]) -> str:
     pages = candidate.get("pages") or "?"
     languages = ",".join(candidate.get("languages") or []) or "?"
     head = (
-        f"{candidate['book_id']:>9}  {candidate['grade']:<6} {round(candidate['score'] * 100):>3}%"
+        f"{candidate['book_id']:>9}  {candidate['grade']:<6} {round(candidate['score'] * 100):>3} %"
         f"  {candidate['title']} — {authors} ({year}; {candidate['format']}; {pages} pages; "
         f"{languages}; {candidate['readers']:,} readers)"
     )
