@@ -135,19 +135,24 @@ def test_a_refused_value_keeps_the_dialog_open_with_what_was_typed(qloop, panel)
     assert texts(box) == []
 
 
-def test_a_reread_pulled_from_hardcover_is_listed_and_can_be_kept_here(qloop, panel):
-    panel, box = panel
-    book = add_book("Persuasion").id
+def linked_with_a_read_there(book: int, started: str) -> None:
+    """The book linked to Hardcover, whose entry (Read) has read 41, begun on `started`."""
     database.execute_sql(
         "INSERT INTO hardcover_match (book_id, state, hc_book_id, user_book_id, candidates,"
         " updated_at, pinned, created_by_us, lead) VALUES (?, 'linked', 77, 500, '[]', 0, 0, 0, 0)",
         (book,),
     )
-    entry = {"status_id": 3, "reads": [{"id": 41, "started": "2026-02-01", "finished": None}]}
+    entry = {"status_id": 3, "reads": [{"id": 41, "started": started, "finished": None}]}
     database.execute_sql(
         "INSERT INTO hardcover_pulled (user_book_id, hc_book_id, entry) VALUES (500, 77, ?)",
         (json.dumps(entry),),
     )
+
+
+def test_a_reread_pulled_from_hardcover_is_listed_and_can_be_kept_here(qloop, panel):
+    panel, box = panel
+    book = add_book("Persuasion").id
+    linked_with_a_read_there(book, "2026-02-01")
     loaded(qloop, box, lambda: panel.show_book(book))
     assert texts(box) == [["2026-02-01", "no date", "", "hardcover.app"]]
     select(box, 0)
@@ -170,16 +175,7 @@ def test_a_read_only_on_hardcover_is_deleted_here_for_the_sync_and_undo_keeps_it
 ):
     panel, box = panel
     book = add_book("Persuasion").id
-    database.execute_sql(
-        "INSERT INTO hardcover_match (book_id, state, hc_book_id, user_book_id, candidates,"
-        " updated_at, pinned, created_by_us, lead) VALUES (?, 'linked', 77, 500, '[]', 0, 0, 0, 0)",
-        (book,),
-    )
-    entry = {"status_id": 3, "reads": [{"id": 41, "started": "2025-02-01", "finished": None}]}
-    database.execute_sql(
-        "INSERT INTO hardcover_pulled (user_book_id, hc_book_id, entry) VALUES (500, 77, ?)",
-        (json.dumps(entry),),
-    )
+    linked_with_a_read_there(book, "2025-02-01")
     loaded(qloop, box, lambda: panel.show_book(book))
     select(box, 0)
     assert "Delete deletes it there at the next sync" in box.tree.topLevelItem(0).toolTip(3)
