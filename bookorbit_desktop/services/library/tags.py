@@ -30,6 +30,10 @@ class TagService:
         found = find_tag(check_tag(new))
         return found if found is not None and key(found) != key(old) else None
 
+    def check(self, name: str) -> str:
+        """The tag name `name` stands for; InvalidValueError saying why when it is none."""
+        return check_tag(name)
+
     def books_of(self, name: str) -> int:
         """How many books carry the tag."""
         return len(books_with([name]))
