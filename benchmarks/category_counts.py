@@ -8,13 +8,17 @@ PDF beside the EPUB for every fifth book, a rating for every third, and two tags
 from 2,000 (a third of them dotted, three levels deep: "genre.g12.t345"). Then it times, each
 `--rounds` times:
 
-    all categories      every category's values and counts (`library.categories.counts`), in a
-                        worker thread on a connection of its own, as the window reads them
-    <category>          each category alone, the same way
+    first showing       what the browser reads when it first shows: the tags
+                        (`services.library.categories`, in a worker thread on a connection of
+                        its own, as the window reads them)
+    <category>          each category alone, the same way: what opening it reads
+    all categories      every category, one after the other, the same way (every category
+                        open)
     choose <category>   the table's order (by title) filtered by a value of the category with
                         the most books, as a click in the browser asks for it
 
-and prints p50 and max in milliseconds. The goal: every category's counts in under 200 ms.
+and prints p50 and max in milliseconds. The goal: the counts shown (the first showing's, and
+each category's as it is opened) in under 200 ms.
 `--folder` keeps the library there, and uses the one there if it has one (the timings again
 without building it again).
 """
@@ -28,20 +32,22 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.generated_library import insert_books
 from bookorbit_desktop.config import resolve_paths
-from bookorbit_desktop.library.categories.counts import TITLES, Category, categories, category
+from bookorbit_desktop.library.categories.counts import TITLES, Category, categories
 from bookorbit_desktop.library.categories.terms import value_search
 from bookorbit_desktop.library.search.compiler import search_condition
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.off_loop import off_loop
+from bookorbit_desktop.services.library.categories import CategoryService
 from bookorbit_desktop.services.library.table_window import ordered_ids
 
 GOAL_MS = 200.0
@@ -103,6 +109,16 @@ def timed(read: Callable[[], object], rounds: int) -> list[float]:
     return timings
 
 
+def timed_async(read: Callable[[], Coroutine[Any, Any, object]], rounds: int) -> list[float]:
+    """Wall times of `await read()` on an event loop."""
+    timings = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        asyncio.run(read())
+        timings.append(time.perf_counter() - started)
+    return timings
+
+
 def report(name: str, timings: list[float]) -> float:
     p50, worst = statistics.median(timings) * 1000, max(timings) * 1000
     print(f"{name:<22}{p50:>9.1f}{worst:>9.1f}")
@@ -129,16 +145,21 @@ def main() -> None:
         found = categories()
         print(", ".join(f"{len(c.rows or c.tree):,} {c.title.lower()}" for c in found))
         print(f"{'':<22}{'p50 ms':>9}{'max ms':>9}")
-        worst = report("all categories", timed(categories, args.rounds))
+        service = CategoryService(paths)
+        worst = report(
+            "first showing", timed_async(lambda: service.categories_later(["tags"]), args.rounds)
+        )
         for kind in TITLES:
-            report(kind, timed(lambda kind=kind: category(kind), args.rounds))
+            opened = lambda kind=kind: service.categories_later([kind])  # noqa: E731
+            worst = max(worst, report(kind, timed_async(opened, args.rounds)))
+        report("all categories", timed_async(service.categories_later, args.rounds))
         for listed in found:
             condition = search_condition(most_books(listed), date.today())
             order = lambda condition=condition: ordered_ids("title", False, where=condition)  # noqa: E731
             report(f"choose {listed.kind}", timed(order, args.rounds))
         close_database()
     verdict = "within" if worst < GOAL_MS else "OVER"
-    print(f"all categories: max {worst:.1f} ms, {verdict} the {GOAL_MS:.0f} ms goal")
+    print(f"counts shown: max {worst:.1f} ms, {verdict} the {GOAL_MS:.0f} ms goal")
 
 
 if __name__ == "__main__":

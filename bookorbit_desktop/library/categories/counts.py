@@ -51,11 +51,6 @@ _GROUPS = {
     "series": (_by_key("series"), "k.book_id"),
     "publishers": (_by_key("publisher"), "k.book_id"),
     "languages": (_by_key("language"), "k.book_id"),
-    "formats": (
-        "SELECT f.format AS key, count(DISTINCT f.book_id) AS books FROM book_file f"
-        " WHERE f.missing = 0 AND {among} GROUP BY f.format",
-        "f.book_id",
-    ),
     "ratings": (
         "SELECT r.rating AS key, count(*) AS books FROM reading_state r"
         " WHERE r.rating IS NOT NULL AND {among} GROUP BY r.rating",
@@ -76,16 +71,25 @@ _SHOWN = {
     "series": _BY_KEY.replace("{column}", "series") + " ORDER BY g.key",
     "publishers": _BY_KEY.replace("{column}", "publisher") + " ORDER BY g.key",
     "languages": _BY_KEY.replace("{column}", "language") + " ORDER BY g.key",
-    "formats": "SELECT g.key, g.key, g.books FROM ({groups}) g ORDER BY g.key",
     "ratings": "SELECT g.key, g.key, g.books FROM ({groups}) g ORDER BY g.key DESC",
     "tags": "SELECT t.name, g.key, g.books FROM ({groups}) g CROSS JOIN tag t ON t.id = g.key",
 }
-# The books under each parent tag, each once: (parent key, tag id) pairs as one JSON list.
-_PARENTS = (
-    "SELECT u.path AS key, count(DISTINCT bt.book_id) AS books FROM (SELECT"
-    " json_extract(value, '$[0]') AS path, json_extract(value, '$[1]') AS tag_id"
-    " FROM json_each(?)) u CROSS JOIN book_tag bt ON bt.tag_id = u.tag_id"
-    " WHERE {among} GROUP BY u.path"
+# The formats: each set of formats books have (the stored sort key: "EPUB, PDF"), with its books;
+# and the books with a file that is missing, whose formats are only the files there.
+_FORMAT_SETS = (
+    "SELECT k.formats AS key, count(*) AS books FROM book_sort_key k"
+    " WHERE k.formats < x'' AND {among} GROUP BY k.formats"
+)
+_MISSING = (
+    "SELECT k.formats, (SELECT group_concat(DISTINCT f.format) FROM book_file f"
+    " WHERE f.book_id = k.book_id AND f.missing = 0) FROM book_sort_key k WHERE k.book_id IN"
+    f" (SELECT book_id FROM book_file WHERE missing = 1) AND k.book_id NOT IN {INBOX_IDS}"
+)
+_SET = ", "  # between the formats of a set
+# The books under a parent tag, each once: the tags below it (and its own) by id, a JSON list.
+_UNDER = (
+    "SELECT count(DISTINCT bt.book_id) FROM book_tag bt"
+    " WHERE bt.tag_id IN (SELECT value FROM json_each(?)) AND {among}"
 )
 
 
@@ -100,12 +104,16 @@ class Category:
     tree: tuple[Value, ...] = ()
 
 
-def _held(groups: str, book_id: str, params: Sequence[object] = ()) -> dict[object, int]:
+def _inbox_holds_books() -> bool:
+    return bool(database.execute_sql(f"SELECT EXISTS {INBOX_IDS}").fetchone()[0])
+
+
+def _held(groups: str, book_id: str) -> dict[object, int]:
     """Each group's books waiting in the Inbox (none when it is empty, as it mostly is)."""
-    if not database.execute_sql(f"SELECT EXISTS {INBOX_IDS}").fetchone()[0]:
+    if not _inbox_holds_books():
         return {}
     among = groups.format(among=f"{book_id} IN {INBOX_IDS}")
-    return dict(database.execute_sql(f"SELECT key, books FROM ({among})", params).fetchall())
+    return dict(database.execute_sql(f"SELECT key, books FROM ({among})").fetchall())
 
 
 def _counted(kind: str) -> list[tuple[object, object, int]]:
@@ -117,24 +125,49 @@ def _counted(kind: str) -> list[tuple[object, object, int]]:
     return [row for row in shown if row[2] > 0]
 
 
-def parent_counts(tags: dict[str, int]) -> dict[str, int]:
-    """The books under each parent of the tags (name -> id), by the parent's key, each once."""
-    pairs = [[key, tags[name]] for key, names in below(tags).items() for name in names]
-    if not pairs:
-        return {}
-    params = (json.dumps(pairs),)
-    counted = dict(database.execute_sql(_PARENTS.format(among="1"), params).fetchall())
-    held = _held(_PARENTS, "bt.book_id", params)
-    return {key: books - held.get(key, 0) for key, books in counted.items()}
+def _formats() -> list[Row]:
+    """Each format with the books that have a file of it there: the sets' books counted for
+    each format of the set (a book has each of its set once), the missing files taken away."""
+    counted: dict[str, int] = {}
+    held = _held(_FORMAT_SETS, "k.book_id")
+    for formats, books in database.execute_sql(_FORMAT_SETS.format(among="1")).fetchall():
+        for name in str(formats).lower().split(_SET):
+            counted[name] = counted.get(name, 0) + books - held.get(formats, 0)
+    for formats, present in database.execute_sql(_MISSING).fetchall():
+        for name in str(formats).lower().split(_SET) if formats else ():
+            counted[name] -= 1
+        for name in str(present).split(",") if present else ():
+            counted[name] = counted.get(name, 0) + 1
+    return [(name, books) for name, books in sorted(counted.items()) if books > 0]
+
+
+def parent_counts(tags: dict[str, int], books: dict[str, int]) -> dict[str, int]:
+    """The books under each parent of the tags (name -> id; `books`: name -> its books), by
+    the parent's key, each once: one count a parent (a parent of one tag has its books)."""
+    found: dict[str, int] = {}
+    held = _inbox_holds_books()
+    for key, names in below(tags).items():
+        if len(names) == 1:
+            found[key] = books[names[0]]
+            continue
+        params = (json.dumps([tags[name] for name in names]),)
+        count = database.execute_sql(_UNDER.format(among="1"), params).fetchone()[0]
+        if held:
+            among = _UNDER.format(among=f"bt.book_id IN {INBOX_IDS}")
+            count -= database.execute_sql(among, params).fetchone()[0]
+        found[key] = count
+    return found
 
 
 def category(kind: str) -> Category:
     """One category with its values and their counts, as the library has them now."""
+    if kind == "formats":
+        return Category(kind, TITLES[kind], _formats())
     counted = _counted(kind)
     if kind == "tags":
         ids = {str(name): int(str(key)) for name, key, _books in counted}
         books = {str(name): count for name, _key, count in counted}
-        return Category(kind, TITLES[kind], tree=tag_tree(books, parent_counts(ids)))
+        return Category(kind, TITLES[kind], tree=tag_tree(books, parent_counts(ids, books)))
     if kind == "ratings":  # 4.0 as "4"
         return Category(kind, TITLES[kind], [(f"{cast(float, v):g}", n) for v, _k, n in counted])
     return Category(kind, TITLES[kind], [(str(value), books) for value, _key, books in counted])

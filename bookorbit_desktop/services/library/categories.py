@@ -5,9 +5,16 @@ the browser, the Edit dialog and the `tags` command check and store them the sam
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.library.categories import renames
-from bookorbit_desktop.library.categories.counts import TITLES, Category, Row, categories
+from bookorbit_desktop.library.categories.counts import (
+    TITLES,
+    Category,
+    Row,
+    category,
+)
 from bookorbit_desktop.library.categories.terms import label, value_search
 from bookorbit_desktop.library.categories.tree import Value
 from bookorbit_desktop.library.store.off_loop import off_loop
@@ -24,13 +31,13 @@ class CategoryService:
         self.paths = paths
         self.tags = TagService(paths)
 
-    def categories(self) -> list[Category]:
-        """Every category with its values' counts, as the library has them now."""
-        return categories()
+    def categories(self, kinds: Iterable[str] = TITLES) -> list[Category]:
+        """The categories `kinds` with their values' counts, as the library has them now."""
+        return [category(kind) for kind in kinds]
 
-    async def categories_later(self) -> list[Category]:
+    async def categories_later(self, kinds: Iterable[str] = TITLES) -> list[Category]:
         """`categories` read in a worker thread on a connection of its own."""
-        return await off_loop(categories)
+        return await off_loop(self.categories, list(kinds))
 
     def merges_into(self, kind: str, old: str, new: str) -> str | None:
         """The other value renaming `old` to `new` merges it into (None: a plain rename);

@@ -9,9 +9,10 @@ an author, a series, a publisher or a tag (to a name another one has: the two me
 asking) or deletes a tag (after asking); each change is one undoable step
 (`services.library.categories`), and `changed` tells the window that books changed.
 
-The counts are read in a worker thread (at once when no loop runs), again once for a burst of
-changes to the table; a category open stays open, and the value chosen stays chosen while the
-library has it (when it goes, every book shows again).
+Only the categories open are read (the tags at first, as the tag browser showed them), and the
+chosen value's: opening one reads it. They are read in a worker thread (at once when no loop
+runs), again once for a burst of changes to the table; a category open stays open, and the
+value chosen stays chosen while the library has it (when it goes, every book shows again).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.library.categories import (
     NOUNS,
+    TITLES,
     Category,
     CategoryService,
     value_search,
@@ -54,7 +56,7 @@ class LibraryBrowser(QWidget):
         super().__init__(parent)
         self._service: CategoryService | None = None
         self._chosen: Choice | None = None
-        self._open: set[str] = set()  # the categories open (by kind), and tags (by path)
+        self._open = {"tags"}  # the categories open (by kind), and tags ("tags:" and path)
         self._reading: asyncio.Task[None] | None = None
         self._again = False
         self.dialog: QInputDialog | QMessageBox | None = None  # the last one opened
@@ -71,7 +73,7 @@ class LibraryBrowser(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.selectionModel().currentChanged.connect(self._marked)
-        self.tree.expanded.connect(lambda index: self._open.add(self._key(index)))
+        self.tree.expanded.connect(self._opened)
         self.tree.collapsed.connect(lambda index: self._open.discard(self._key(index)))
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._popup)
@@ -89,6 +91,18 @@ class LibraryBrowser(QWidget):
         """The table changed: read the counts again (once for a burst of changes)."""
         if self._service is not None:
             self._timer.start()
+
+    def _opened(self, index: QModelIndex) -> None:
+        """A row was opened: a category not read yet is read now."""
+        self._open.add(self._key(index))
+        kind = self.model.kind_at(index)
+        if kind is not None and self.model.category_at(index) is None:
+            self.refresh()
+
+    def _wanted(self) -> list[str]:
+        """The categories to read: those open, and the chosen value's."""
+        chosen = {self._chosen.kind} if self._chosen is not None else set()
+        return [kind for kind in TITLES if kind in self._open | chosen]
 
     @property
     def chosen(self) -> Choice | None:
@@ -112,7 +126,7 @@ class LibraryBrowser(QWidget):
         try:
             asyncio.get_running_loop()
         except RuntimeError:
-            self._show(service.categories())
+            self._show(service.categories(self._wanted()))
             return
         if self._reading is not None and not self._reading.done():
             self._again = True
@@ -122,15 +136,15 @@ class LibraryBrowser(QWidget):
     async def _read(self, service: CategoryService) -> None:
         while True:
             self._again = False
-            found = await service.categories_later()
+            found = await service.categories_later(self._wanted())
             if not self._again:
                 self._show(found)
                 return
 
     def _key(self, index: QModelIndex) -> str:
-        category = self.model.category_at(index)
-        if category is not None:
-            return category.kind
+        kind = self.model.kind_at(index)
+        if kind is not None:
+            return kind
         choice = self.model.choice_at(index)
         return "" if choice is None else f"tags:{choice.key.casefold()}"
 
@@ -146,6 +160,7 @@ class LibraryBrowser(QWidget):
         self.model.show(categories)
         opened, self._open = self._open, set()
         self._reopen(QModelIndex(), opened)
+        self._open |= opened & set(TITLES)  # open still, with nothing in it to show yet
         chosen = self._chosen
         found = QModelIndex() if chosen is None else self.model.find(chosen.kind, chosen.key)
         tree.setCurrentIndex(found if found.isValid() else self.model.index(0, 0))

@@ -1,6 +1,7 @@
 """The library browser's tree as a Qt model: "All Books", then one row a category (Authors,
 Series, …, Tags), its values under it, the tags as their tree of dotted names. Two columns: the
-value and how many books have it.
+value and how many books have it. A category not read (`show` is given the ones the browser
+reads: those open) has no rows yet, but shows that it has some to open.
 
 A category's values stay as the library read them (`services.library.categories`: plain rows,
 the tags' tree): an item is made only for a row on screen, so 50,000 authors cost no more than
@@ -18,7 +19,9 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
 
 from bookorbit_desktop.services.library.categories import (
     RENAMED,
+    TITLES,
     Category,
+    Row,
     Value,
     label,
     value_search,
@@ -57,28 +60,37 @@ class _Tag:
 class BrowserModel(QAbstractItemModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._categories: list[Category] = []
+        self._kinds = list(TITLES)  # the categories' rows, in order
+        self._categories: list[Category | None] = [None] * len(self._kinds)  # None: not read
         self._tags: list[_Tag] = []
         self._first: dict[int, int] = {}  # a tag's number (-1: the Tags row) -> its first child's
         self._tags_row = -1
 
     def show(self, categories: Sequence[Category]) -> None:
-        """The categories as read now (a reset: a view keeps nothing but what it stores by
-        key)."""
+        """The categories as read now, the others not read (a reset: a view keeps nothing but
+        what it stores by key)."""
         self.beginResetModel()
-        self._categories = list(categories)
+        read = {category.kind: category for category in categories}
+        self._categories = [read.get(kind) for kind in self._kinds]
         self._tags = []
         self._first = {}
         self._tags_row = -1
         for row, category in enumerate(self._categories, 1):
-            if category.tree:
+            if category is not None and category.tree:
                 self._tags_row = row
                 self._number(category.tree, -1)
         self.endResetModel()
 
     @property
     def categories(self) -> list[Category]:
-        return self._categories
+        """The categories read, in order."""
+        return [category for category in self._categories if category is not None]
+
+    def kind_at(self, index: Index) -> str | None:
+        """The kind of a category's own row."""
+        if index.isValid() and index.internalId() < _FLAT and index.row() > 0:
+            return self._kinds[index.row() - 1]
+        return None
 
     def _number(self, values: Sequence[Value], parent: int) -> None:
         first = self._first[parent] = len(self._tags)
@@ -89,10 +101,16 @@ class BrowserModel(QAbstractItemModel):
     # -- what a row is ----------------------------------------------------------------------
 
     def category_at(self, index: Index) -> Category | None:
-        """The category of a category's own row."""
+        """The category of a category's own row, once read."""
         if index.isValid() and index.internalId() < _FLAT and index.row() > 0:
             return self._categories[index.row() - 1]
         return None
+
+    def _flat(self, ident: int) -> tuple[str, Row]:
+        """The kind and row of a flat category's value."""
+        category = self._categories[ident // _FLAT - 2]
+        assert category is not None
+        return category.kind, category.rows[ident % _FLAT - 1]
 
     def choice_at(self, index: Index) -> Choice | None:
         """The value a row stands for; None for All Books and the categories' own rows."""
@@ -103,9 +121,7 @@ class BrowserModel(QAbstractItemModel):
             value = self._tags[ident - _TAG].value
             return Choice("tags", value.path, value.search, value.name, value.books)
         if ident >= _FLAT:
-            category = self._categories[ident // _FLAT - 2]
-            key, count = category.rows[ident % _FLAT - 1]
-            kind = category.kind
+            kind, (key, count) = self._flat(ident)
             name = key if kind in RENAMED else None
             return Choice(kind, key, value_search(kind, key), name, count)
         return None
@@ -113,7 +129,7 @@ class BrowserModel(QAbstractItemModel):
     def find(self, kind: str, key: str) -> QModelIndex:
         """The row of a category's value (an invalid index when it has none)."""
         for row, category in enumerate(self._categories, 1):
-            if category.kind != kind:
+            if category is None or category.kind != kind:
                 continue
             if category.tree:
                 folded = key.casefold()
@@ -135,7 +151,7 @@ class BrowserModel(QAbstractItemModel):
         if parent.column() > 0:
             return 0
         if not parent.isValid():
-            return len(self._categories) + 1 if self._categories else 0
+            return len(self._kinds) + 1
         ident = parent.internalId()
         if ident >= _TAG:
             return len(self._tags[ident - _TAG].value.children)
@@ -145,6 +161,11 @@ class BrowserModel(QAbstractItemModel):
         if category is None:
             return 0
         return len(category.tree) if category.tree else len(category.rows)
+
+    def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        if self.kind_at(parent) is not None and self.category_at(parent) is None:
+            return True  # not read yet: opening it reads it
+        return self.rowCount(parent) > 0
 
     def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
         if not self.hasIndex(row, column, parent):
@@ -192,11 +213,10 @@ class BrowserModel(QAbstractItemModel):
             value = self._tags[ident - _TAG].value
             return value.label, value.books
         if ident >= _FLAT:
-            category = self._categories[ident // _FLAT - 2]
-            key, count = category.rows[ident % _FLAT - 1]
-            return label(category.kind, key), count
-        top = self.category_at(index)
-        return (ALL_BOOKS, None) if top is None else (top.title, None)
+            kind, (key, count) = self._flat(ident)
+            return label(kind, key), count
+        top = self.kind_at(index)
+        return (ALL_BOOKS, None) if top is None else (TITLES[top], None)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():

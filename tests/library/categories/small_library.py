@@ -28,7 +28,7 @@ BOOKS = [
     ),
     ("Solaris", ["Stanisław Lem"], None, "Ace", "pl", [], None, []),
 ]
-HELD = ("Inbox Book", ["Jane Austen"], "Dune", "Ace", "en", ["epub"], 5.0, ["classic"])
+HELD = ("Inbox", ["Jane Austen"], "Dune", "Ace", "en", ["epub"], 5.0, ["classic", "fiction.scifi"])
 
 
 def build(paths: Paths) -> dict[str, int]:
@@ -46,10 +46,12 @@ def build(paths: Paths) -> dict[str, int]:
         if tags:
             change_tags([book.id], paths, add=tags)
         ids[title] = book.id
-    # A missing file counts in no format (as `format:` finds none).
-    BookFile.create(
-        book=ids["Solaris"], path="/books/gone.mobi", format="mobi", size=1, mtime=0,
-        partial_md5="gone", added_at=0, missing=True,
-    )  # fmt: skip
+    # A missing file counts in no format (as `format:` finds none), nor twice where the book
+    # has one of that format there.
+    for title, kind in (("Solaris", "mobi"), ("Persuasion", "epub")):
+        BookFile.create(
+            book=ids[title], path=f"/books/gone.{kind}", format=kind, size=1, mtime=0,
+            partial_md5=f"gone.{kind}", added_at=0, missing=True,
+        )  # fmt: skip
     hold([ids[HELD[0]]])
     return ids

@@ -19,10 +19,18 @@ def category_index(browser: LibraryBrowser, kind: str) -> QModelIndex:
     return index
 
 
+def opened(browser: LibraryBrowser, kind: str) -> QModelIndex:
+    """The category's row, opened as a user opens it (which reads it: at once outside the
+    window's loop)."""
+    index = category_index(browser, kind)
+    browser.tree.expand(index)
+    return category_index(browser, kind)  # (read: the model was reset)
+
+
 def rows(browser: LibraryBrowser, kind: str, parent: QModelIndex | None = None) -> list[str]:
-    """The values under a category (or a tag, `parent`) as shown: "name (count)"."""
+    """The values under a category (opened) or a tag (`parent`) as shown: "name (count)"."""
     model = browser.model
-    parent = category_index(browser, kind) if parent is None else parent
+    parent = opened(browser, kind) if parent is None else parent
     return [
         f"{model.index(row, 0, parent).data()} ({model.index(row, 1, parent).data()})"
         for row in range(model.rowCount(parent))
@@ -32,7 +40,7 @@ def rows(browser: LibraryBrowser, kind: str, parent: QModelIndex | None = None) 
 def row_index(browser: LibraryBrowser, kind: str, text: str) -> QModelIndex:
     """The row shown as `text` ("Owned (2)"), anywhere under the category."""
     model = browser.model
-    pending = [category_index(browser, kind)]
+    pending = [opened(browser, kind)]
     while pending:
         parent = pending.pop()
         for row in range(model.rowCount(parent)):
