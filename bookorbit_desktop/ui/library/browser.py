@@ -9,7 +9,7 @@ an author, a series, a publisher or a tag (to a name another one has: the two me
 asking) or deletes a tag (after asking); each change is one undoable step
 (`services.library.categories`), and `changed` tells the window that books changed.
 
-Only the categories open are read (the tags at first, as the tag browser showed them), and the
+Only the categories open are read (the tags at first), and the
 chosen value's: opening one reads it. They are read in a worker thread (at once when no loop
 runs), again once for a burst of changes to the table; a category open stays open, and the
 value chosen stays chosen while the library has it (when it goes, every book shows again).
@@ -185,6 +185,13 @@ class LibraryBrowser(QWidget):
         if index.isValid():
             self.tree.setCurrentIndex(index)  # chooses it (`_marked`)
         return index.isValid()
+
+    def open_category(self, kind: str) -> None:
+        """Open a category's row (which reads it)."""
+        for row in range(1, self.model.rowCount()):
+            index = self.model.index(row, 0)
+            if self.model.kind_at(index) == kind:
+                self.tree.expand(index)
 
     def choose_all(self) -> None:
         self.tree.setCurrentIndex(self.model.index(0, 0))
