@@ -271,7 +271,11 @@ class LazyLibraryModel(BookColumns):
     def set_chosen(self, search: str | None) -> None:
         """Show only the books the library browser's choice finds, `search` in the filter
         box's language (None: every book), and the filter box's search too."""
-        chosen = None if search is None else table_window.chosen_condition(search, self.today())
+        try:
+            chosen = None if search is None else table_window.chosen_condition(search, self.today())
+        except table_window.SearchError as error:  # (a pattern too long for a long tag)
+            self.search_error.emit(error)
+            return
         self._refilter(replace(self._order_by, chosen=chosen))
 
     def _refilter(self, order_by: Order) -> None:

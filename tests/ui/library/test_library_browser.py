@@ -210,3 +210,21 @@ def test_a_category_is_read_when_opened_off_the_window_s_thread(app, qloop):
     qloop.run_until_complete(open_series())
     assert rows(browser, "series") == ["Dune (2)"]
     assert [c.kind for c in browser.model.categories] == ["series", "tags"]
+
+
+def test_a_parent_tag_too_long_to_search_says_why_and_the_table_keeps_its_books(
+    app, library, qtbot, qloop
+):
+    from bookorbit_desktop.library.tags.changes import change_tags
+
+    view = app.window.library_view
+    browser = view.browser
+    parent = "+" * 98  # every sign escaped in the pattern: longer than a search may hold
+    dune = Book.get(Book.title == "Dune").id
+    change_tags([dune], library, add=[parent + ".x"])
+    app.controller.refresh()
+    run_until(qloop, lambda: f"{parent} (1)" in rows(browser, "tags"))
+    click_row(qtbot, browser, "tags", f"{parent} (1)")
+    run_until(qloop, lambda: view.search_error.isVisible())
+    assert "pattern" in view.search_error.text().lower()
+    assert len(titles(view)) == 6
