@@ -160,7 +160,10 @@ class MainWindow(QMainWindow):
         sidebar = self._state.value("window/sidebar")
         if isinstance(sidebar, QByteArray):
             self.library_split.restoreState(sidebar)
-        self._sidebar_chosen = self._state.contains("library/sidebar")
+        # Whether the user ever showed or hid it (View > Sidebar): then it is theirs to show.
+        chosen = self._state.value("library/sidebar_chosen", False, type=bool)
+        self._sidebar_chosen = bool(chosen)
+        self.sidebar_action.triggered.connect(self._sidebar_by_hand)
         shown = self._state.value("library/sidebar", searches.list.count() > 0, type=bool)
         self.sidebar_action.setChecked(bool(shown))
         self.sidebar.setVisible(bool(shown))
@@ -172,8 +175,10 @@ class MainWindow(QMainWindow):
     def _sidebar_for_tags(self) -> None:
         """The first tag shows the sidebar, unless the user chose whether it shows."""
         if not self._sidebar_chosen and self.library_view.browser.has_tags:
-            self._sidebar_chosen = True
             self.sidebar_action.setChecked(True)
+
+    def _sidebar_by_hand(self) -> None:
+        self._sidebar_chosen = True
 
     # -- construction -----------------------------------------------------------------------
 
@@ -379,6 +384,7 @@ class MainWindow(QMainWindow):
         self._state.setValue("window/panel", self._panel_width)
         self._state.setValue("window/sidebar", self.library_split.saveState())
         self._state.setValue("library/sidebar", self.sidebar_action.isChecked())
+        self._state.setValue("library/sidebar_chosen", self._sidebar_chosen)
         self._state.setValue("library/columns", self.library_view.save_columns())
         self._state.setValue("library/grid", self.library_view.grid_shown)
         self._state.sync()

@@ -102,6 +102,11 @@ def test_a_library_without_tags_keeps_the_sidebar_folded_until_the_first_tag(des
     desktop.controller.refresh()
     run_until(qloop, lambda: window.sidebar.isVisible())
     assert window.library_view.browser.isVisible() and window.sidebar_action.isChecked()
+    window.sidebar_action.trigger()  # the user hides it: from now on it is theirs to show
+    change_tags([dune.id], desktop.paths, add=["classic"])
+    desktop.controller.refresh()
+    run_until(qloop, lambda: "classic (1)" in browser_rows(window.library_view))
+    assert not window.sidebar.isVisible()
 
 
 def test_rename_follows_the_filter_and_undo_takes_it_back(desktop, tagged, qtbot, qloop):  # noqa: F811
