@@ -5,11 +5,12 @@
 Run by `screenshots.py` on its Xvfb screen (any Qt platform works, offscreen included) against
 its demo library: builds the window as the app does, at 1366x768, starts the KOReader sync
 server, shows each page in turn, then opens Edit Metadata… for one book, the review a first
-Hardcover sync asks for, the library searched with the search language beside saved searches,
+Hardcover sync asks for, the library browsed (authors and tags open, a tag chosen and a search
+typed), the library searched with the search language beside saved searches,
 Fetch Metadata… for an Inbox book (its stored answers) and Find Duplicates… once a PDF of one
 book is imported beside its EPUB, and saves OUT_DIR/page-*.png, edit-dialog.png,
-sync-review.png, library-search.png, fetch-metadata-dialog.png, find-duplicates.png and the
-Year page's share picture, year-share-story.png.
+sync-review.png, library-browser.png, library-search.png, fetch-metadata-dialog.png,
+find-duplicates.png and the Year page's share picture, year-share-story.png.
 """
 
 from __future__ import annotations
@@ -108,6 +109,7 @@ async def draw(desktop: Desktop, out: Path) -> None:
     await asyncio.sleep(0.5)
     save(review, out / "sync-review.png")
     review.reject()
+    await browsed(desktop, out)
     await searched(desktop, out)
     await fetched_metadata(desktop, out)
     await find_duplicates(desktop, out)
@@ -122,6 +124,28 @@ async def shared_year(desktop: Desktop, out: Path) -> None:
     target = out / "year-share-story.png"
     share_picture(figures, covers, "story").save(target)
     print(f"{target}  ({target.stat().st_size / 1000:.0f} kB)")
+
+
+async def browsed(desktop: Desktop, out: Path) -> None:
+    """The library page with the browser in the sidebar: the authors and the tags open, a tag
+    under another chosen and a search typed, the table showing the books of both."""
+    window = desktop.window
+    window.tabs.setCurrentIndex(0)
+    window.sidebar_action.setChecked(True)
+    view = window.library_view
+    view.clear_selection()
+    browser = view.browser
+    browser.open_category("authors")
+    await asyncio.sleep(1.0)  # read off the window's thread
+    if not browser.choose("tags", "Fiction.Fantasy"):
+        raise SystemExit("the browser has no tag Fiction.Fantasy")
+    view.filter_edit.setText("rating:>=4.5")
+    await asyncio.sleep(1.5)
+    save(window, out / "library-browser.png")
+    view.filter_edit.clear()
+    browser.choose_all()
+    window.sidebar_action.setChecked(False)
+    await asyncio.sleep(0.5)
 
 
 # The search shown, and the searches kept in the sidebar (name, search).

@@ -65,10 +65,11 @@ BOOKS = (
     ("Middlemarch", "George Eliot", "abandoned", "0.31", None),
     ("Jonathan Strange & Mr Norrell", "Susanna Clarke", "read", "1", "4.5"),
 )
-# The demo library's own tags, as a user groups books (the Tags column and the tag browser).
+# The demo library's own tags, as a user groups books (the Tags column and the library browser,
+# which shows the dotted ones under "Fiction").
 TAGS = {
-    "Fantasy": ("Piranesi", "A Wizard of Earthsea", "Jonathan Strange & Mr Norrell"),
-    "Science Fiction": ("The Left Hand of Darkness", "Dune", "Klara and the Sun"),
+    "Fiction.Fantasy": ("Piranesi", "A Wizard of Earthsea", "Jonathan Strange & Mr Norrell"),
+    "Fiction.Science Fiction": ("The Left Hand of Darkness", "Dune", "Klara and the Sun"),
     "Classics": ("Les Misérables", "Middlemarch"),
     "Book club": ("Piranesi", "Klara and the Sun", "The Remains of the Day"),
 }

@@ -53,7 +53,7 @@ EBOOK_FILTER = (
     "Ebooks (*.epub *.pdf *.cbz *.cbr *.mobi *.azw *.azw3 *.fb2 *.fb2.zip *.djvu *.txt);;"
     "All files (*)"
 )
-SIDEBAR_WIDTH = 170  # the library sidebar's first width (saved searches)
+SIDEBAR_WIDTH = 210  # the library sidebar's first width (the browser, saved searches)
 PANEL_WIDTH = 360  # the book panel's first width
 
 
@@ -94,16 +94,19 @@ class MainWindow(QMainWindow):
         self.library_view = library_view
         self.book_panel = book_panel
 
-        # The sidebar left of the table, in a splitter of its own (the outer one's sizes stay).
-        # Shown from the first saved search on, or with View > Sidebar: at 1366x768 the
-        # table's columns need the width until then.
+        # The sidebar left of the table, in a splitter of its own (the outer one's sizes stay):
+        # the library browser and the saved searches. Shown from the first saved search or tag
+        # on (until the user says otherwise), or with View > Sidebar: at 1366x768 the table's
+        # columns need the width until then.
         self.sidebar = LibrarySidebar()
+        self.sidebar.add_section("Browse", library_view.browser, 3)
         searches = SavedSearchesSection(library_view)
         self.sidebar.add_section("Saved searches", searches)
         self.sidebar_action = QAction("Side&bar", self, checkable=True)
         self.sidebar_action.setShortcut(QKeySequence("Ctrl+Shift+B"))
         self.sidebar_action.toggled.connect(self.sidebar.setVisible)
         searches.saved.connect(lambda: self.sidebar_action.setChecked(True))
+        library_view.browser.counted.connect(self._sidebar_for_tags)
         self.library_split = QSplitter(Qt.Orientation.Horizontal)
         self.library_split.addWidget(self.sidebar)
         self.library_split.addWidget(library_view)
@@ -157,6 +160,10 @@ class MainWindow(QMainWindow):
         sidebar = self._state.value("window/sidebar")
         if isinstance(sidebar, QByteArray):
             self.library_split.restoreState(sidebar)
+        # Whether the user ever showed or hid it (View > Sidebar): then it is theirs to show.
+        chosen = self._state.value("library/sidebar_chosen", False, type=bool)
+        self._sidebar_chosen = bool(chosen)
+        self.sidebar_action.triggered.connect(self._sidebar_by_hand)
         shown = self._state.value("library/sidebar", searches.list.count() > 0, type=bool)
         self.sidebar_action.setChecked(bool(shown))
         self.sidebar.setVisible(bool(shown))
@@ -164,6 +171,14 @@ class MainWindow(QMainWindow):
         if isinstance(columns, QByteArray):
             library_view.restore_columns(columns)
         library_view.show_grid(bool(self._state.value("library/grid", False, type=bool)))
+
+    def _sidebar_for_tags(self) -> None:
+        """The first tag shows the sidebar, unless the user chose whether it shows."""
+        if not self._sidebar_chosen and self.library_view.browser.has_tags:
+            self.sidebar_action.setChecked(True)
+
+    def _sidebar_by_hand(self) -> None:
+        self._sidebar_chosen = True
 
     # -- construction -----------------------------------------------------------------------
 
@@ -369,6 +384,7 @@ class MainWindow(QMainWindow):
         self._state.setValue("window/panel", self._panel_width)
         self._state.setValue("window/sidebar", self.library_split.saveState())
         self._state.setValue("library/sidebar", self.sidebar_action.isChecked())
+        self._state.setValue("library/sidebar_chosen", self._sidebar_chosen)
         self._state.setValue("library/columns", self.library_view.save_columns())
         self._state.setValue("library/grid", self.library_view.grid_shown)
         self._state.sync()

@@ -145,12 +145,15 @@ class _Place:
     """Where a field's values are: `column`, in `b` itself or in the query `among` selecting
     the ids of the books whose rows there pass a test (`{test}`). `by_value`: a column of `b`
     that an index begins with, whose values repeat (series): its ids are found by testing each
-    distinct value once, read from the index, then looking their books up by it."""
+    distinct value once, read from the index, then looking their books up by it. `keyed`: the
+    column of `book_sort_key` that keeps `column` folded, with an index: `=` looks its books up
+    there."""
 
     column: str
     among: str | None = None
     by_value: bool = False
     folded: str | None = None  # a column the library keeps `column` folded in
+    keyed: str | None = None
 
     def holds(self, test: str, params: Sequence[object]) -> Condition:
         if self.among is not None:
@@ -180,9 +183,10 @@ def _of_reading(column: str) -> _Place:
 
 TEXT_PLACES = {
     "title": _of_book("title"),
-    "series": _Place("b.series", by_value=True),  # indexed (`book_series_order`)
-    "publisher": _of_book("publisher"),
-    "language": _of_book("language"),
+    "series": _Place("b.series", by_value=True, keyed="series"),  # indexed (`book_series_order`)
+    # Kept folded by the stored sort keys (`store.column_keys_schema`).
+    "publisher": _Place("b.publisher", keyed="publisher"),
+    "language": _Place("b.language", keyed="language"),
     # Authors and tags are few: the matching ones are found first, then their books by the
     # credits' and tags' index (CROSS JOIN keeps that order; SQLite would read every credit).
     "author": _Place(
@@ -336,6 +340,9 @@ class _Compiler:
                 each_params=tuple(each_params),
                 scans=True,  # each candidate's text, or every book's
             )
+        if exact and place.keyed is not None and value:  # (an empty key is no text: x'')
+            keyed = f"SELECT k.book_id AS id FROM book_sort_key k WHERE k.{place.keyed} = ?"
+            return _among(keyed, [value])
         folded = place.folded or fold_column(column)
         return place.holds(f"{folded} = ?" if exact else f"instr({folded}, ?) > 0", [value])
 

@@ -1,7 +1,7 @@
 """Which books carry which tags, read and written in plain SQL.
 
 A tag lives while a book carries it: the writes here drop a tag no book carries any more, so
-that the lists (the tag browser, the catalog) never show an empty one. A book waiting in the
+that the lists (the library browser, the catalog) never show an empty one. A book waiting in the
 Inbox counts in no list. `set_book_tags` writes a book's tags exactly as named, the spelling
 included (a tag renamed in case only is renamed for every book); the journaled changes
 (`changes`) decide the spelling before they call it.

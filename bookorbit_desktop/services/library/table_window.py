@@ -69,7 +69,6 @@ _FIRST_TAG = (
     f"coalesce(nullif({SQL_FOLD}((SELECT min(t.name) FROM book_tag bt"
     " JOIN tag t ON t.id = bt.tag_id WHERE bt.book_id = b.id)), ''), char(1114111))"
 )
-_TAGGED = "(SELECT bt.book_id FROM book_tag bt JOIN tag t ON t.id = bt.tag_id WHERE t.name = ?)"
 _HARDCOVER = (
     f"CASE WHEN coalesce(m.state, 'unmatched') = 'unmatched' AND {_STATUS} = 'unread'"
     " THEN 'unread' ELSE coalesce(m.state, 'unmatched') END"
@@ -158,6 +157,14 @@ def table_filter(text: str, today: date) -> tuple[tuple[str, ...], Condition | N
     return filter_terms(" ".join(term.value for term in plain)), condition
 
 
+def chosen_condition(search: str, today: date) -> Condition | None:
+    """The condition of a search the library browser gives for a value it shows
+    (`library.categories.terms`): the same language as the filter box's, and what both let
+    through is what the table shows."""
+    node = parse(search)
+    return None if node is None else compile_search(node, today)
+
+
 def before_the_mistake(text: str, error: SearchError, last_read: str) -> str | None:
     """While `text` cannot be read: the search whose books the table shows when the last one
     it could read (`last_read`) was only a stage of typing the broken term ("ratng" on the way
@@ -217,7 +224,7 @@ def _where(
     terms: Sequence[str],
     status: str | None,
     where: Condition | None,
-    tag: str | None,
+    chosen: Condition | None,
     *,
     few: bool,
     book_id: str,
@@ -229,12 +236,10 @@ def _where(
     if status is not None:
         condition += f" AND {_STATUS} = ?"
         params.append(status)
-    if where is not None:  # a condition on `b`, the book: read from `book`, as `b`
-        condition += f" AND {where.sql}"
-        params += where.params
-    if tag is not None:  # the tag browser's choice (case does not matter)
-        condition += f" AND {book_id} IN {_TAGGED}"
-        params.append(tag)
+    for both in (where, chosen):  # a condition on `b`, the book: read from `book`, as `b`
+        if both is not None:
+            condition += f" AND {both.sql}"
+            params += both.params
     return condition, params
 
 
@@ -257,16 +262,16 @@ def ordered_ids(
     *,
     among: Sequence[int] | None = None,
     where: Condition | None = None,
-    tag: str | None = None,
+    chosen: Condition | None = None,
 ) -> array[int]:
     """The ids of the books the filters (the words, the status, the search's condition and
-    the tag browser's tag) let through (of those `among`, if given), in the order of sort
-    `column`."""
+    the browser's choice, `chosen_condition`) let through (of those `among`, if given), in
+    the order of sort `column`."""
     direction = " DESC" if descending else ""
     keys = ", ".join(f"{key}{direction}" for key in SORT_KEYS[column])
     stored = SORT_KEYS[column][0].startswith("k.")
     book_id, order = ("k.book_id", _STORED_ORDER) if stored else ("b.id", LIBRARY_ORDER)
-    condition, params = _where(terms, status, where, tag, few=among is not None, book_id=book_id)
+    condition, params = _where(terms, status, where, chosen, few=among is not None, book_id=book_id)
     if among is not None:
         condition = f"{book_id} IN ({', '.join('?' for _id in among)}) AND {condition}"
         params = [*among, *params]

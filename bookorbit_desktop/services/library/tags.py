@@ -1,7 +1,6 @@
-"""The window's side of tags: the tags with their counts for the tag browser, the names the
-Edit dialog completes, and rename (merging into an existing tag) and delete through the
-library's journaled changes (`library.tags.changes`), so that the window and the `tags`
-command check and store the same way."""
+"""The window's side of tags: the names the Edit dialog completes, and rename (merging into an
+existing tag) and delete through the library's journaled changes (`library.tags.changes`), so
+that the window and the `tags` command check and store the same way."""
 
 from __future__ import annotations
 
@@ -11,7 +10,7 @@ from bookorbit_desktop.library.tags.names import SEPARATOR as SEPARATOR
 from bookorbit_desktop.library.tags.names import check_tag, key
 from bookorbit_desktop.library.tags.names import joined as joined
 from bookorbit_desktop.library.tags.names import parse_tags as parse_tags
-from bookorbit_desktop.library.tags.store import TagCount, books_with, find_tag, tag_counts
+from bookorbit_desktop.library.tags.store import TagCount, books_with, find_tag
 
 __all__ = ["TagCount", "TagService"]
 
@@ -20,15 +19,15 @@ class TagService:
     def __init__(self, paths: Paths) -> None:
         self.paths = paths
 
-    def counts(self) -> list[TagCount]:
-        """Every tag of the library's books with how many carry it, by name."""
-        return tag_counts()
-
     def merges_into(self, old: str, new: str) -> str | None:
         """The existing tag that renaming `old` to `new` merges it into (None: a plain rename);
         InvalidValueError when `new` is no valid name."""
         found = find_tag(check_tag(new))
         return found if found is not None and key(found) != key(old) else None
+
+    def check(self, name: str) -> str:
+        """The tag name `name` stands for; InvalidValueError saying why when it is none."""
+        return check_tag(name)
 
     def books_of(self, name: str) -> int:
         """How many books carry the tag."""

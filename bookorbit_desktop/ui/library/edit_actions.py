@@ -10,9 +10,9 @@ The dialogs act through `services.library.edits` (the library's operations) and
 then refreshes that book in the table and the book panel, as after a reading edit, and
 `on_removed` reloads the library, which drops the removed books. Edit ▸ Undo and Redo
 (`undo_actions`) head the Edit menu, Edit ▸ Authors… (`authors_dialog`) ends it, and the book
-panel gets a History section (`change_history`) listing the shown book's changes. The tag
-browser's rename and delete (`tag_browser`, through `services.library.tags`) are undone the same way
-and reload the library too.
+panel gets a History section (`change_history`) listing the shown book's changes. The library
+browser's renames, merges and deletes (`browser`, through `services.library.categories`) are
+undone the same way and reload the library too.
 """
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.hardcover.account import HardcoverAccount
 from bookorbit_desktop.services.library.authors import AuthorsService
 from bookorbit_desktop.services.library.bulk_edits import BulkEditService
+from bookorbit_desktop.services.library.categories import CategoryService
 from bookorbit_desktop.services.library.cell_edits import CellEditService
 from bookorbit_desktop.services.library.edits import BookEditService
 from bookorbit_desktop.services.library.opening import BookFilesService
-from bookorbit_desktop.services.library.tags import TagService
 from bookorbit_desktop.services.metadata.service import MetadataService
 from bookorbit_desktop.services.undo import UndoService
 from bookorbit_desktop.ui.actions import in_context_menus, menu_action
@@ -116,11 +116,12 @@ class BookActions(QObject):
         if self.inbox is not None:  # held books: edited and fetched from the Inbox page
             self.inbox.edit_requested.connect(self.edit_books)
             self.inbox.fetch_requested.connect(self.metadata.fetch_books)
-        # The tag browser's rename and delete: undoable, and the library read again after.
-        library.tag_browser.set_service(TagService(service.paths))
-        library.tag_browser.changed.connect(self.undo.refresh)
+        # The library browser's renames, merges and deletes: undoable, and the library read
+        # again after.
+        library.browser.set_service(CategoryService(service.paths))
+        library.browser.changed.connect(self.undo.refresh)
         if on_removed is not None:
-            library.tag_browser.changed.connect(on_removed)
+            library.browser.changed.connect(on_removed)
         in_context_menus((library.table, library.grid), self.edit_action, self.remove_action)
         self.cells = CellEditing(CellEditService(service.paths), library.table, self._after_edit)
         # Open, Open With, Show in Folder, Copy Path: first in those menus; double-click, Enter.

@@ -68,7 +68,7 @@ KEPT_PAGES = 4  # pages kept around the rows on screen
 
 
 class LazyLibraryModel(BookColumns):
-    """Books as rows, `COLUMNS` as columns; `set_filter`/`set_status_filter`/`set_tag_filter`/
+    """Books as rows, `COLUMNS` as columns; `set_filter`/`set_status_filter`/`set_chosen`/
     `sort` reorder.
     Empty until `set_reader` says how to read books."""
 
@@ -268,9 +268,15 @@ class LazyLibraryModel(BookColumns):
     def set_status_filter(self, status: str | None) -> None:
         self._refilter(replace(self._order_by, status=status))
 
-    def set_tag_filter(self, tag: str | None) -> None:
-        """Show only the books that carry `tag` (None: every book)."""
-        self._refilter(replace(self._order_by, tag=tag))
+    def set_chosen(self, search: str | None) -> None:
+        """Show only the books the library browser's choice finds, `search` in the filter
+        box's language (None: every book), and the filter box's search too."""
+        try:
+            chosen = None if search is None else table_window.chosen_condition(search, self.today())
+        except table_window.SearchError as error:  # (a pattern too long for a long tag)
+            self.search_error.emit(error)
+            return
+        self._refilter(replace(self._order_by, chosen=chosen))
 
     def _refilter(self, order_by: Order) -> None:
         """Show the books in `order_by`: read in a worker thread, shown when it arrives."""
@@ -338,7 +344,7 @@ class LazyLibraryModel(BookColumns):
             bool(order_by.terms)
             or order_by.status is not None
             or order_by.where is not None
-            or order_by.tag is not None
+            or order_by.chosen is not None
         )
 
     @property

@@ -1,5 +1,5 @@
 """The library page's sidebar, left of the table: sections one above the other, each under
-its heading (the saved searches, `saved_searches`)."""
+its heading (the library browser, `browser`, and the saved searches, `saved_searches`)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ MIN_WIDTH = 160
 
 
 class LibrarySidebar(QWidget):
-    """Sections added in order with `add_section`; each takes the height it needs, the last
-    the rest."""
+    """Sections added in order with `add_section`, sharing the height by their `stretch`."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -20,9 +19,9 @@ class LibrarySidebar(QWidget):
         self._layout.setContentsMargins(0, 0, 4, 0)
         self.sections: dict[str, QWidget] = {}
 
-    def add_section(self, title: str, widget: QWidget) -> None:
+    def add_section(self, title: str, widget: QWidget, stretch: int = 1) -> None:
         heading = QLabel(f"<b>{title}</b>")
         heading.setBuddy(widget)
         self._layout.addWidget(heading)
-        self._layout.addWidget(widget, 1)
+        self._layout.addWidget(widget, stretch)
         self.sections[title] = widget

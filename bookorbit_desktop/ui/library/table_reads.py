@@ -29,7 +29,7 @@ class Order:
     terms: tuple[str, ...]
     status: str | None
     where: Condition | None = None
-    tag: str | None = None  # the tag browser's choice
+    chosen: Condition | None = None  # the library browser's choice
 
     def ids(self, among: Sequence[int] | None = None) -> array[int]:
         return table_window.ordered_ids(
@@ -39,7 +39,7 @@ class Order:
             self.status,
             among=among,
             where=self.where,
-            tag=self.tag,
+            chosen=self.chosen,
         )
 
     @property

@@ -2,7 +2,8 @@
 box, the status filter (with each status's count), the Import button and the drop target. The
 window keeps the column widths, the sort order and the choice of grid across starts.
 
-The tag browser (`tag_browser`) beside them shows only the books of a tag. The table selects
+The library browser (`browser`, which the window puts in its sidebar) shows only the books of
+an author, a series, a tag…, together with the filter box's search. The table selects
 several books with Ctrl and Shift (for "Send to device"); the book panel shows the current one.
 Sorting, filtering and refreshing keep the selected books selected."""
 
@@ -29,7 +30,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.services.library.service import READING_STATUSES, STATUS_LABELS
+from bookorbit_desktop.ui.library.browser import LibraryBrowser
 from bookorbit_desktop.ui.library.columns import (
     ColumnsMenu,
     column_widths,
@@ -58,7 +59,6 @@ from bookorbit_desktop.ui.library.model import (
 )
 from bookorbit_desktop.ui.library.more_columns import OPTIONAL, hide_unsaved
 from bookorbit_desktop.ui.library.search_error import search_error_label
-from bookorbit_desktop.ui.library.tag_browser import TagBrowser
 from bookorbit_desktop.ui.sync.progress_text import books
 from bookorbit_desktop.ui.table_model import Index
 from bookorbit_desktop.ui.widgets import book_table, empty_state, push_button, wide_row
@@ -206,19 +206,16 @@ class LibraryView(QWidget):
         self._stack.addWidget(self.table)
         self._stack.addWidget(self.empty_label)
         self._stack.addWidget(self.grid)
-        # The tag browser (`tag_browser`) beside the books; it filters the table by tag.
-        self.tag_browser = TagBrowser(self)
-        self.tag_browser.tag_chosen.connect(self.model.set_tag_filter)
+        # The library browser filters the table too; it follows the table's changes.
+        self.browser = LibraryBrowser()
+        self.browser.chosen_changed.connect(self.model.set_chosen)
         for follow in (self.model.dataChanged, self.model.modelReset, self.model.layoutChanged):
-            follow.connect(self.tag_browser.follow)
-        body = QHBoxLayout()
-        body.addWidget(self.tag_browser)
-        body.addLayout(self._stack, 1)
+            follow.connect(self.browser.follow)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(toolbar)
         layout.addWidget(self.search_error)
-        layout.addLayout(body, 1)
+        layout.addLayout(self._stack, 1)
         self._after_reset()
 
     def _section_resized(self, index: int, _old: int, new: int) -> None:

@@ -471,3 +471,28 @@ def test_the_ids_of_any_search_are_the_books_its_condition_keeps(books, text: st
     """However `and`, `or` and `not` nest, the ids the search reads (`Condition.ids`) are the
     books its condition on each row (`Condition.sql`) keeps."""
     found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "index"),
+    [
+        ('series:="dune"', "book_sort_key_series"),
+        ('publisher:="allen & UNWIN"', "book_sort_key_publisher"),
+        ("language:=EN", "book_sort_key_language"),
+    ],
+)
+def test_a_whole_series_publisher_or_language_is_looked_up_in_its_stored_key(
+    books, text: str, index: str
+) -> None:
+    """`=` finds them by the folded key the library stores with its index (a click in the
+    library browser asks for it), not by folding every book's text."""
+    condition = search_condition(text, TODAY)
+    assert condition is not None
+    query = f"SELECT b.id FROM book b WHERE {condition.sql}"
+    plan = " ".join(
+        row[-1] for row in database.execute_sql(f"EXPLAIN QUERY PLAN {query}", condition.params)
+    )
+    assert index in plan
+    found = {row[0] for row in database.execute_sql(query, condition.params)}
+    assert found == {row[0] for row in database.execute_sql(condition.ids, condition.ids_params)}
+    assert found  # the fixture's books have them

@@ -1,4 +1,4 @@
-"""The library table at 1366x768 with the sidebar (saved searches) and the tag browser open:
+"""The library table at 1366x768 with the sidebar (the library browser, saved searches) open:
 the book panel folds away while no book is selected, Title and Authors show at least 25
 characters, and every column shown by default is in sight (nothing to scroll sideways). The
 panel comes back at the width the user gave it, also in the next start's window."""
@@ -55,7 +55,7 @@ def widths(table) -> dict[str, int]:
 def test_with_the_sidebar_open_title_and_authors_show_25_characters_and_all_columns(desktop):
     window = desktop.window
     view = window.library_view
-    assert window.sidebar.isVisible() and view.tag_browser.isVisible()
+    assert window.sidebar.isVisible() and view.browser.isVisible()
     assert not window.book_panel.isVisible()  # nothing selected: folded away
     table = view.table
     shown = widths(table)

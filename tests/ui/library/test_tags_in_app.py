@@ -1,5 +1,5 @@
-"""Tags in the whole desktop app at 1366x768 (its real window, table, tag browser and Edit
-dialog on a real library): the Tags column and its sort, the browser's counts and its filter,
+"""Tags in the whole desktop app at 1366x768 (its real window, table, library browser and
+Edit dialog on a real library): the Tags column and its sort, the browser's counts and its filter,
 rename, merge and delete after asking, tags in the Edit dialog for one book and for several,
 and Edit ▸ Undo taking each back exactly."""
 
@@ -13,8 +13,8 @@ from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.tags.changes import change_tags
 from bookorbit_desktop.library.tags.store import book_tags
 from bookorbit_desktop.ui.library.model import COLUMN_KEYS
-from bookorbit_desktop.ui.library.tag_browser import ALL_BOOKS
 from tests.factories import add_book
+from tests.ui.library.browsing import click_all_books, click_row, rows
 from tests.ui.library.test_book_actions_in_app import run_until
 from tests.ui.test_main_window import desktop, show_all  # noqa: F401 (the fixture)
 
@@ -38,19 +38,11 @@ def shown_titles(view) -> list[str]:
 
 
 def browser_rows(view) -> list[str]:
-    browser = view.tag_browser
-    return [browser.list.item(row).text() for row in range(browser.list.count())]
+    return rows(view.browser, "tags")
 
 
 def click_tag(qtbot, view, text: str, button=Qt.MouseButton.LeftButton) -> None:
-    browser = view.tag_browser
-    [item] = [
-        browser.list.item(r)
-        for r in range(browser.list.count())
-        if browser.list.item(r).text() == text
-    ]
-    rect = browser.list.visualItemRect(item)
-    qtbot.mouseClick(browser.list.viewport(), button, pos=rect.center())
+    click_row(qtbot, view.browser, "tags", text, button=button)
 
 
 def tags_column(view) -> list[str]:
@@ -75,12 +67,12 @@ def test_the_tags_column_shows_and_sorts_the_tags(desktop, tagged, qtbot):  # no
 
 def test_the_browser_counts_the_tags_and_filters_the_table(desktop, tagged, qtbot):  # noqa: F811
     view = desktop.window.library_view
-    assert view.tag_browser.isVisible()
-    assert browser_rows(view) == [ALL_BOOKS, "Classic (1)", "Owned (2)", "scifi (2)"]
+    assert view.browser.isVisible()
+    assert browser_rows(view) == ["Classic (1)", "Owned (2)", "scifi (2)"]
     click_tag(qtbot, view, "Owned (2)")
     qtbot.waitUntil(lambda: shown_titles(view) == ["Emma", "Solaris"])
     assert view.count_label.text().startswith("2")
-    click_tag(qtbot, view, ALL_BOOKS)
+    click_all_books(qtbot, view.browser)
     qtbot.waitUntil(lambda: len(shown_titles(view)) == 4)
 
 
@@ -88,37 +80,49 @@ def test_the_marked_tag_is_always_the_one_shown(desktop, tagged, qtbot):  # noqa
     """A right-click (for the tag's menu) and the arrow keys show the marked tag's books too,
     so the list never marks one tag while the table shows another's."""
     view = desktop.window.library_view
-    browser = view.tag_browser
+    browser = view.browser
     click_tag(qtbot, view, "scifi (2)", Qt.MouseButton.RightButton)
     qtbot.waitUntil(lambda: shown_titles(view) == ["Dune", "Solaris"])
-    assert browser.chosen == "scifi" and browser.list.currentItem().text() == "scifi (2)"
-    browser.list.setFocus()
-    qtbot.keyClick(browser.list, Qt.Key.Key_Up)
+    assert browser.chosen.key == "scifi" and browser.tree.currentIndex().data() == "scifi"
+    browser.tree.setFocus()
+    qtbot.keyClick(browser.tree, Qt.Key.Key_Up)
     qtbot.waitUntil(lambda: shown_titles(view) == ["Emma", "Solaris"])
-    assert browser.chosen == "Owned"
-    qtbot.keyClick(browser.list, Qt.Key.Key_Home)
+    assert browser.chosen.key == "Owned"
+    qtbot.keyClick(browser.tree, Qt.Key.Key_Home)
     qtbot.waitUntil(lambda: len(shown_titles(view)) == 4)
     assert browser.chosen is None
 
 
-def test_a_library_without_tags_shows_no_browser(desktop):  # noqa: F811
-    add_book("Dune")
+def test_a_library_without_tags_keeps_the_sidebar_folded_until_the_first_tag(desktop, qloop):  # noqa: F811
+    dune = add_book("Dune")
     show_all(desktop, start_hidden=False)
-    assert not desktop.window.library_view.tag_browser.isVisible()
+    window = desktop.window
+    assert not window.sidebar.isVisible()  # the table has the room
+    change_tags([dune.id], desktop.paths, add=["scifi"])
+    desktop.controller.refresh()
+    run_until(qloop, lambda: window.sidebar.isVisible())
+    assert window.library_view.browser.isVisible() and window.sidebar_action.isChecked()
+    window.sidebar_action.trigger()  # the user hides it: from now on it is theirs to show
+    change_tags([dune.id], desktop.paths, add=["classic"])
+    desktop.controller.refresh()
+    run_until(qloop, lambda: "classic (1)" in browser_rows(window.library_view))
+    assert not window.sidebar.isVisible()
 
 
 def test_rename_follows_the_filter_and_undo_takes_it_back(desktop, tagged, qtbot, qloop):  # noqa: F811
     view = desktop.window.library_view
     click_tag(qtbot, view, "scifi (2)")
     qtbot.waitUntil(lambda: shown_titles(view) == ["Dune", "Solaris"])
-    menu = view.tag_browser.menu_for("scifi")
+    browser = view.browser
+    menu = browser.menu_for(browser.chosen)
     assert [action.text() for action in menu.actions()] == ["&Rename…", "&Delete…"]
     menu.actions()[0].trigger()
-    dialog = view.tag_browser.dialog
+    dialog = browser.dialog
     dialog.setTextValue("  Science   Fiction ")
     dialog.accept()
-    assert browser_rows(view) == [ALL_BOOKS, "Classic (1)", "Owned (2)", "Science Fiction (2)"]
-    assert view.tag_browser.chosen == "Science Fiction"  # still showing the same books
+    run_until(qloop, lambda: browser_rows(view)[-1] == "Science Fiction (2)")
+    assert browser_rows(view) == ["Classic (1)", "Owned (2)", "Science Fiction (2)"]
+    assert browser.chosen.key == "Science Fiction"  # still showing the same books
     run_until(qloop, lambda: tags_column(view) == ["Science Fiction", "Owned, Science Fiction"])
     undo = desktop.book_actions.undo
     assert undo.undo_action.text() == "&Undo Rename Tag “scifi” to “Science Fiction”"
@@ -131,47 +135,45 @@ def test_rename_follows_the_filter_and_undo_takes_it_back(desktop, tagged, qtbot
 
 def test_merge_asks_first_and_undo_parts_the_tags(desktop, tagged, qtbot, qloop):  # noqa: F811
     view = desktop.window.library_view
-    browser = view.tag_browser
-    browser.rename_tag("Classic")
+    browser = view.browser
+    browser.rename("tags", "Classic")
     browser.dialog.setTextValue("owned")
     browser.dialog.accept()
     box = browser.dialog
     assert isinstance(box, QMessageBox)
     assert box.text() == "Merge “Classic” into “Owned”?"
-    assert "The 1 book tagged “Classic” get “Owned”" in box.informativeText()
+    assert "The 1 book of the tag “Classic” get “Owned”" in box.informativeText()
     box.button(QMessageBox.StandardButton.Cancel).click()
-    assert browser_rows(view) == [ALL_BOOKS, "Classic (1)", "Owned (2)", "scifi (2)"]
+    assert browser_rows(view) == ["Classic (1)", "Owned (2)", "scifi (2)"]
 
-    browser.rename_tag("Classic")
+    browser.rename("tags", "Classic")
     browser.dialog.setTextValue("owned")
     browser.dialog.accept()
     [merge] = [b for b in browser.dialog.buttons() if b.text() == "&Merge"]
     merge.click()
-    assert browser_rows(view) == [ALL_BOOKS, "Owned (2)", "scifi (2)"]
+    run_until(qloop, lambda: browser_rows(view) == ["Owned (2)", "scifi (2)"])
     desktop.book_actions.undo.undo_action.trigger()
-    run_until(
-        qloop, lambda: browser_rows(view) == [ALL_BOOKS, "Classic (1)", "Owned (2)", "scifi (2)"]
-    )
+    run_until(qloop, lambda: browser_rows(view) == ["Classic (1)", "Owned (2)", "scifi (2)"])
     assert book_tags([tagged["Emma"]]) == {tagged["Emma"]: ["Classic", "Owned"]}
 
 
 def test_delete_asks_first_and_undo_brings_the_tag_back(desktop, tagged, qtbot, qloop):  # noqa: F811
     view = desktop.window.library_view
-    browser = view.tag_browser
+    browser = view.browser
     box = browser.delete_tag("Owned")
     assert box.text() == "Delete the tag “Owned”?"
     assert "taken away from 2 books" in box.informativeText()
     [delete] = [b for b in box.buttons() if b.text() == "&Delete"]
     delete.click()
-    assert browser_rows(view) == [ALL_BOOKS, "Classic (1)", "scifi (2)"]
+    run_until(qloop, lambda: browser_rows(view) == ["Classic (1)", "scifi (2)"])
     run_until(qloop, lambda: tags_column(view) == ["scifi", "Classic", "scifi", ""])
     desktop.book_actions.undo.undo_action.trigger()
     run_until(qloop, lambda: tags_column(view) == ["scifi", "Classic, Owned", "Owned, scifi", ""])
 
 
 def test_a_bad_new_name_is_explained_and_changes_nothing(desktop, tagged, qtbot):  # noqa: F811
-    browser = desktop.window.library_view.tag_browser
-    browser.rename_tag("scifi")
+    browser = desktop.window.library_view.browser
+    browser.rename("tags", "scifi")
     browser.dialog.setTextValue("sci, fi")
     browser.dialog.accept()
     qtbot.waitUntil(

@@ -1,0 +1,6 @@
+"""The library's categories for the window's browser: authors, series, publishers, languages,
+formats, ratings and tags, each value with how many books it has (`counts`, SQL aggregates),
+the tags as a tree of their dotted names (`tree`, pure), the search of the filter box's language
+that finds a value's books (`terms`, pure), and the renames and merges of authors, series and
+publishers (`renames`), each one undoable step of the change journal. Imports only `library`.
+"""

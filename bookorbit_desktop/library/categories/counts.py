@@ -1,0 +1,178 @@
+"""Every category's values with how many of the library's books have each, one SQL aggregate a
+category, read from the indexes the library keeps (the credits' by author, the tag links' by
+tag, the stored sort keys' of series, publisher and language), never book by book in Python.
+
+A value's books are counted as the search finds them (`terms`): a series, publisher or language
+by its folded text (the sort key's), shown as one of its books spells it; a format only of the
+files that are there. A book waiting in the Inbox counts nowhere, as in every list of the
+library: the Inbox's few books are counted apart and taken away, so the whole library's count
+tests no book for it. A book with no value counts in no value of that category. Safe to run in
+a worker thread: it only reads.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import cast
+
+from bookorbit_desktop.library.categories.tree import Value, below, tag_tree
+from bookorbit_desktop.library.store.models import database
+from bookorbit_desktop.library.store.sql import INBOX_IDS
+
+TITLES = {
+    "authors": "Authors",
+    "series": "Series",
+    "publishers": "Publishers",
+    "languages": "Languages",
+    "formats": "Formats",
+    "ratings": "Ratings",
+    "tags": "Tags",
+}
+Row = tuple[str, int]  # a value as the library stores it (a rating as text: "4.5"), its books
+
+
+def _by_key(column: str) -> str:
+    return (
+        f"SELECT k.{column} AS key, count(*) AS books, min(k.book_id) AS id FROM book_sort_key k"
+        f" WHERE k.{column} < x'' AND {{among}} GROUP BY k.{column}"  # x'': none (a BLOB)
+    )
+
+
+# Each category's groups: (key, books), the books of those `{among}` (a condition on the book
+# id named second) that have the value.
+_GROUPS = {
+    "authors": (
+        "SELECT ba.author_id AS key, count(DISTINCT ba.book_id) AS books FROM book_author ba"
+        " WHERE {among} GROUP BY ba.author_id",
+        "ba.book_id",
+    ),
+    "series": (_by_key("series"), "k.book_id"),
+    "publishers": (_by_key("publisher"), "k.book_id"),
+    "languages": (_by_key("language"), "k.book_id"),
+    "ratings": (
+        "SELECT r.rating AS key, count(*) AS books FROM reading_state r"
+        " WHERE r.rating IS NOT NULL AND {among} GROUP BY r.rating",
+        "r.book_id",
+    ),
+    "tags": (
+        "SELECT bt.tag_id AS key, count(*) AS books FROM book_tag bt WHERE {among}"
+        " GROUP BY bt.tag_id",
+        "bt.book_id",
+    ),
+}
+_BY_KEY = "SELECT b.{column}, g.key, g.books FROM ({groups}) g CROSS JOIN book b ON b.id = g.id"
+# The groups as shown, (value, key, books), in the order shown.
+_SHOWN = {
+    # By the authors' filed sort (surname first).
+    "authors": "SELECT a.name, g.key, g.books FROM ({groups}) g"
+    " CROSS JOIN author a ON a.id = g.key ORDER BY a.sort_key, a.name",
+    "series": _BY_KEY.replace("{column}", "series") + " ORDER BY g.key",
+    "publishers": _BY_KEY.replace("{column}", "publisher") + " ORDER BY g.key",
+    "languages": _BY_KEY.replace("{column}", "language") + " ORDER BY g.key",
+    "ratings": "SELECT g.key, g.key, g.books FROM ({groups}) g ORDER BY g.key DESC",
+    "tags": "SELECT t.name, g.key, g.books FROM ({groups}) g CROSS JOIN tag t ON t.id = g.key",
+}
+# The formats: each set of formats books have (the stored sort key: "EPUB, PDF"), with its books;
+# and the books with a file that is missing, whose formats are only the files there.
+_FORMAT_SETS = (
+    "SELECT k.formats AS key, count(*) AS books FROM book_sort_key k"
+    " WHERE k.formats < x'' AND {among} GROUP BY k.formats"
+)
+_MISSING = (
+    "SELECT k.formats, (SELECT group_concat(DISTINCT f.format) FROM book_file f"
+    " WHERE f.book_id = k.book_id AND f.missing = 0) FROM book_sort_key k WHERE k.book_id IN"
+    f" (SELECT book_id FROM book_file WHERE missing = 1) AND k.book_id NOT IN {INBOX_IDS}"
+)
+_SET = ", "  # between the formats of a set
+# The books under a parent tag, each once: the tags below it (and its own) by id, a JSON list.
+_UNDER = (
+    "SELECT count(DISTINCT bt.book_id) FROM book_tag bt"
+    " WHERE bt.tag_id IN (SELECT value FROM json_each(?)) AND {among}"
+)
+
+
+@dataclass(frozen=True)
+class Category:
+    """A category's values with their books: `rows` in the order shown, or for the tags
+    `tree`."""
+
+    kind: str  # a key of `TITLES`
+    title: str
+    rows: Sequence[Row] = ()
+    tree: tuple[Value, ...] = ()
+
+
+def _inbox_holds_books() -> bool:
+    return bool(database.execute_sql(f"SELECT EXISTS {INBOX_IDS}").fetchone()[0])
+
+
+def _held(groups: str, book_id: str) -> dict[object, int]:
+    """Each group's books waiting in the Inbox (none when it is empty, as it mostly is)."""
+    if not _inbox_holds_books():
+        return {}
+    among = groups.format(among=f"{book_id} IN {INBOX_IDS}")
+    return dict(database.execute_sql(f"SELECT key, books FROM ({among})").fetchall())
+
+
+def _counted(kind: str) -> list[tuple[object, object, int]]:
+    """The category's (value, key, books) in the order shown, the Inbox's books left out."""
+    groups, book_id = _GROUPS[kind]
+    found = database.execute_sql(_SHOWN[kind].format(groups=groups.format(among="1")))
+    held = _held(groups, book_id)
+    shown = [(value, key, books - held.get(key, 0)) for value, key, books in found.fetchall()]
+    return [row for row in shown if row[2] > 0]
+
+
+def _formats() -> list[Row]:
+    """Each format with the books that have a file of it there: the sets' books counted for
+    each format of the set (a book has each of its set once), the missing files taken away."""
+    counted: dict[str, int] = {}
+    held = _held(_FORMAT_SETS, "k.book_id")
+    for formats, books in database.execute_sql(_FORMAT_SETS.format(among="1")).fetchall():
+        for name in str(formats).lower().split(_SET):
+            counted[name] = counted.get(name, 0) + books - held.get(formats, 0)
+    for formats, present in database.execute_sql(_MISSING).fetchall():
+        for name in str(formats).lower().split(_SET) if formats else ():
+            counted[name] -= 1
+        for name in str(present).split(",") if present else ():
+            counted[name] = counted.get(name, 0) + 1
+    return [(name, books) for name, books in sorted(counted.items()) if books > 0]
+
+
+def parent_counts(tags: dict[str, int], books: dict[str, int]) -> dict[str, int]:
+    """The books under each parent of the tags (name -> id; `books`: name -> its books), by
+    the parent's key, each once: one count a parent (a parent of one tag has its books)."""
+    found: dict[str, int] = {}
+    held = _inbox_holds_books()
+    for key, names in below(tags).items():
+        if len(names) == 1:
+            found[key] = books[names[0]]
+            continue
+        params = (json.dumps([tags[name] for name in names]),)
+        count = database.execute_sql(_UNDER.format(among="1"), params).fetchone()[0]
+        if held:
+            among = _UNDER.format(among=f"bt.book_id IN {INBOX_IDS}")
+            count -= database.execute_sql(among, params).fetchone()[0]
+        found[key] = count
+    return found
+
+
+def category(kind: str) -> Category:
+    """One category with its values and their counts, as the library has them now."""
+    if kind == "formats":
+        return Category(kind, TITLES[kind], _formats())
+    counted = _counted(kind)
+    if kind == "tags":
+        ids = {str(name): int(str(key)) for name, key, _books in counted}
+        books = {str(name): count for name, _key, count in counted}
+        return Category(kind, TITLES[kind], tree=tag_tree(books, parent_counts(ids, books)))
+    if kind == "ratings":  # 4.0 as "4"
+        return Category(kind, TITLES[kind], [(f"{cast(float, v):g}", n) for v, _k, n in counted])
+    return Category(kind, TITLES[kind], [(str(value), books) for value, _key, books in counted])
+
+
+def categories() -> list[Category]:
+    """Every category, in the browser's order."""
+    return [category(kind) for kind in TITLES]

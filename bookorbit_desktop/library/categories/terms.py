@@ -1,0 +1,51 @@
+"""The search (`library.search.grammar`) that finds a category value's books, so that a click
+in the browser filters the table the way the filter box does, and the two combine with `and`.
+
+    authors  `authors:="Jane Austen"`        series, publishers, languages, formats alike
+    ratings  `rating:=4.5`
+    tags     `tags:="fiction"`; a tag with children also finds theirs, with one pattern (an
+             `or` of the two terms reads the books twice): `tags:~"^fiction(\\.|$)"`
+"""
+
+from __future__ import annotations
+
+_SPECIAL = frozenset(r".^$*+?{}[]\|()")
+
+FIELDS = {
+    "authors": "authors",
+    "series": "series",
+    "publishers": "publisher",
+    "languages": "language",
+    "formats": "format",
+    "tags": "tags",
+}
+
+
+def quoted(text: str) -> str:
+    """`text` in double quotes, as the search language reads them back (`\\"`, `\\\\`)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def label(kind: str, value: str) -> str:
+    """A value as the browser shows it: a rating in stars' words ("4.5 ★"), a format in
+    capitals."""
+    if kind == "ratings":
+        return f"{value} ★"
+    return value.upper() if kind == "formats" else value
+
+
+def value_search(kind: str, value: str) -> str:
+    """The search that finds the books whose `kind` is `value` (case and accents aside)."""
+    return f"{FIELDS[kind]}:={quoted(value)}" if kind != "ratings" else f"rating:={value}"
+
+
+def _escaped(text: str) -> str:
+    """`text` as a pattern that matches it literally."""
+    return "".join("\\" + char if char in _SPECIAL else char for char in text)
+
+
+def tag_search(path: str, *, has_children: bool) -> str:
+    """The search for the tag `path` and, when it has children, every tag below it."""
+    if not has_children:
+        return value_search("tags", path)
+    return "tags:~" + quoted("^" + _escaped(path) + r"(\.|$)")

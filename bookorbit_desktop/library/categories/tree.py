@@ -1,0 +1,81 @@
+"""The values of a category as the browser shows them, and the tags as a tree: a tag's name is
+a path of parts separated by dots ("fiction.fantasy" is fantasy under fiction). Pure.
+
+A parent stands for its own tag, if the library has one, and every tag below it: its count is
+of the books that carry any of them (each once, `parent_counts` in `counts`), its search finds
+them all (`terms.tag_search`). A parent no book carries itself has no name of its own: it cannot
+be renamed, only its tags can. Names that differ only in case are one tag, and one parent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from bookorbit_desktop.library.categories.terms import tag_search
+
+DOT = "."
+
+
+@dataclass(frozen=True)
+class Value:
+    """One tag of the tree: `label` as shown (its last part), `path` its whole name, `name`
+    the tag's name as the library stores it (None: a parent no book carries itself), how many
+    books have it, and the search that finds them."""
+
+    label: str
+    path: str
+    name: str | None
+    books: int
+    search: str
+    children: tuple[Value, ...] = ()
+
+
+def _key(path: str) -> str:
+    return path.casefold()
+
+
+def parents_of(name: str) -> list[str]:
+    """The paths above the tag `name`: "a.b.c" -> ["a", "a.b"] (none for a name without a
+    dot, or with an empty part)."""
+    parts = name.split(DOT)
+    if len(parts) < 2 or not all(part.strip() for part in parts):
+        return []
+    return [DOT.join(parts[:end]) for end in range(1, len(parts))]
+
+
+def below(names: Iterable[str]) -> dict[str, list[str]]:
+    """Each parent path (by its key) with the tags it covers, its own among them."""
+    names = list(names)
+    covered: dict[str, list[str]] = {}
+    for name in names:
+        for parent in parents_of(name):
+            covered.setdefault(_key(parent), []).append(name)
+    for name in names:
+        if _key(name) in covered:
+            covered[_key(name)].append(name)
+    return covered
+
+
+def tag_tree(tags: Mapping[str, int], parents: Mapping[str, int]) -> tuple[Value, ...]:
+    """The tags (name -> books) as a tree, `parents` (key -> books) counting each parent's."""
+    named = {_key(name): name for name in tags}
+    spelled: dict[str, str] = {}  # key -> the path as first spelled
+    children: dict[str, dict[str, None]] = {"": {}}  # key -> its children's keys, in order
+    for name in sorted(tags, key=lambda n: (_key(n), n)):
+        above = ""
+        for path in [*parents_of(name), name]:
+            spelled.setdefault(_key(path), path)
+            children.setdefault(_key(path), {})
+            children[above][_key(path)] = None
+            above = _key(path)
+
+    def node(key: str) -> Value:
+        path = spelled[key]
+        kids = tuple(node(kid) for kid in children[key])
+        name = named.get(key)
+        books = parents.get(key, 0) if kids else tags[name or path]
+        label = path.rsplit(DOT, 1)[-1] if parents_of(path) else path
+        return Value(label, path, name, books, tag_search(path, has_children=bool(kids)), kids)
+
+    return tuple(node(key) for key in children[""])

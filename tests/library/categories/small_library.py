@@ -1,0 +1,57 @@
+"""A small library with a value in every category, for the browser's tests: who wrote what,
+series, publishers, languages, files of two formats (one missing), ratings and dotted tags, and
+one book waiting in the Inbox (which no count includes)."""
+
+from __future__ import annotations
+
+from bookorbit_desktop.config import Paths
+from bookorbit_desktop.library.store.inbox import hold
+from bookorbit_desktop.library.store.models import Book, BookFile, ReadingState
+from bookorbit_desktop.library.tags.changes import change_tags
+from tests.factories import add_book
+
+# title, authors, series, publisher, language, formats, rating, tags
+BOOKS = [
+    ("Emma", ["Jane Austen"], None, "Penguin", "en", ["epub"], 5.0, ["classic", "fiction.romance"]),
+    ("Persuasion", ["Jane Austen"], None, "penguin", "en", ["epub", "pdf"], 4.0, ["classic"]),
+    ("Dune", ["Frank Herbert"], "Dune", "Ace", "en", ["epub"], 4.5, ["fiction.scifi"]),
+    ("Dune Messiah", ["Frank Herbert"], "Dune", "Ace", "en", ["pdf"], None, ["fiction.scifi"]),
+    (
+        "Good Omens",
+        ["Terry Pratchett", "Neil Gaiman"],
+        None,
+        None,
+        "de",
+        ["epub"],
+        4.0,
+        ["fiction.fantasy", "fiction.scifi"],
+    ),
+    ("Solaris", ["Stanisław Lem"], None, "Ace", "pl", [], None, []),
+]
+HELD = ("Inbox", ["Jane Austen"], "Dune", "Ace", "en", ["epub"], 5.0, ["classic", "fiction.scifi"])
+
+
+def build(paths: Paths) -> dict[str, int]:
+    """The books (title -> id), the Inbox's among them."""
+    ids: dict[str, int] = {}
+    for title, authors, series, publisher, language, formats, rating, tags in [*BOOKS, HELD]:
+        book = add_book(title, authors, series=series, language=language)
+        Book.update(publisher=publisher).where(Book.id == book.id).execute()
+        ReadingState.update(rating=rating).where(ReadingState.book == book.id).execute()
+        for at, kind in enumerate(formats):
+            BookFile.create(
+                book=book, path=f"/books/{book.id}-{at}.{kind}", format=kind, size=1,
+                mtime=0, partial_md5=f"{book.id}-{at}", added_at=0,
+            )  # fmt: skip
+        if tags:
+            change_tags([book.id], paths, add=tags)
+        ids[title] = book.id
+    # A missing file counts in no format (as `format:` finds none), nor twice where the book
+    # has one of that format there.
+    for title, kind in (("Solaris", "mobi"), ("Persuasion", "epub")):
+        BookFile.create(
+            book=ids[title], path=f"/books/gone.{kind}", format=kind, size=1, mtime=0,
+            partial_md5=f"gone.{kind}", added_at=0, missing=True,
+        )  # fmt: skip
+    hold([ids[HELD[0]]])
+    return ids
