@@ -17,6 +17,8 @@ from pathlib import Path
 
 from bookorbit_desktop.cli import books_bulk
 from bookorbit_desktop.cli.context import CliContext
+from bookorbit_desktop.cli.custom_columns import register as register_columns
+from bookorbit_desktop.cli.custom_columns import run_set
 from bookorbit_desktop.cli.duplicates import register as register_merge
 from bookorbit_desktop.cli.words import UNDO_HINT, counted
 
@@ -51,6 +53,14 @@ def register(books: argparse.ArgumentParser) -> None:
     )
     edit.add_argument("--description", help="the description ('' removes it)")
     edit.add_argument("--cover", metavar="FILE", help="an image file (JPEG, PNG, GIF or WebP)")
+    edit.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="'#LABEL=VALUE'",
+        help="a custom column's value (repeat it; an empty value clears it); on its own,"
+        " for any number of books",
+    )
     books_bulk.add_options(edit)
     for option, verb in (("--add-tag", "add"), ("--remove-tag", "remove")):
         edit.add_argument(
@@ -69,6 +79,7 @@ def register(books: argparse.ArgumentParser) -> None:
     )
     remove.add_argument("--yes", action="store_true", help="do not ask before removing")
     register_merge(actions)
+    register_columns(actions)
 
 
 def run_edit(ctx: CliContext, args: argparse.Namespace) -> int:
@@ -86,6 +97,8 @@ def run_edit(ctx: CliContext, args: argparse.Namespace) -> int:
     from bookorbit_desktop.library.tags.names import parse_tags
 
     typed = {name: getattr(args, name) for name in _TEXT_OPTIONS if getattr(args, name) is not None}
+    if args.set:
+        return _set_only(ctx, args, typed)
     add = [tag for text in args.add_tag for tag in parse_tags(text)]
     remove = [tag for text in args.remove_tag for tag in parse_tags(text)]
     if books_bulk.is_bulk(args):
@@ -105,6 +118,16 @@ def run_edit(ctx: CliContext, args: argparse.Namespace) -> int:
     print(f"Saved the {', '.join(names)} of {books} {', '.join(str(b) for b in saved)}.")
     print(UNDO_HINT)
     return 0
+
+
+def _set_only(ctx: CliContext, args: argparse.Namespace, typed: dict[str, str]) -> int:
+    from bookorbit_desktop.cli.selection import selected_books
+    from bookorbit_desktop.errors import InvalidValueError
+
+    others = [*typed, *(n for n in books_bulk.BULK_OPTIONS if getattr(args, n) is not None)]
+    if others or args.cover or args.add_tag or args.remove_tag:
+        raise InvalidValueError("Give --set on its own: save the other fields with another edit.")
+    return run_set(ctx, selected_books(args), args.set)
 
 
 def run_remove(ctx: CliContext, args: argparse.Namespace) -> int:
