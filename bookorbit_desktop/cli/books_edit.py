@@ -18,7 +18,6 @@ from pathlib import Path
 from bookorbit_desktop.cli import books_bulk
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.custom_columns import register as register_columns
-from bookorbit_desktop.cli.custom_columns import run_set
 from bookorbit_desktop.cli.duplicates import register as register_merge
 from bookorbit_desktop.cli.words import UNDO_HINT, counted
 
@@ -58,8 +57,7 @@ def register(books: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="'#LABEL=VALUE'",
-        help="a custom column's value (repeat it; an empty value clears it); on its own,"
-        " for any number of books",
+        help="a custom column's value (repeat it; an empty value clears it)",
     )
     books_bulk.add_options(edit)
     for option, verb in (("--add-tag", "add"), ("--remove-tag", "remove")):
@@ -92,13 +90,14 @@ def run_edit(ctx: CliContext, args: argparse.Namespace) -> int:
     reading history does not; a book a rule refuses (marked read with nothing to date the
     finish) is named and left as it was. Exit status 0 when saved, 1 when
     some book was left, 2 for a wrong value or id."""
+    from bookorbit_desktop.library.custom.values import assignments, custom_values
     from bookorbit_desktop.library.editing import values
+    from bookorbit_desktop.library.journal.rules import field_label
     from bookorbit_desktop.library.tags.edit import edit_with_tags
     from bookorbit_desktop.library.tags.names import parse_tags
 
     typed = {name: getattr(args, name) for name in _TEXT_OPTIONS if getattr(args, name) is not None}
-    if args.set:
-        return _set_only(ctx, args, typed)
+    custom = assignments(args.set)  # the custom columns' values, as typed
     add = [tag for text in args.add_tag for tag in parse_tags(text)]
     remove = [tag for text in args.remove_tag for tag in parse_tags(text)]
     if books_bulk.is_bulk(args):
@@ -107,27 +106,21 @@ def run_edit(ctx: CliContext, args: argparse.Namespace) -> int:
         for name, tags in (("add_tags", add), ("remove_tags", remove)):
             if tags:
                 typed[name] = ", ".join(tags)
-        return books_bulk.run_bulk(ctx, args, typed)
+        return books_bulk.run_bulk(ctx, args, typed | custom)
     cover = Path(args.cover) if args.cover is not None else None
     changes = values.changes_from_text(typed, cover)
     names = [values.LABELS[field] for field in changes.changed()]
     if add or remove:
         names.append("tags")
-    saved = edit_with_tags(args.book_ids, changes, ctx.paths, add=add, remove=remove)
+    checked = custom_values(custom)
+    names += [field_label(name) for name in custom]
+    saved = edit_with_tags(
+        args.book_ids, changes, ctx.paths, add=add, remove=remove, custom=checked
+    )
     books = "book" if len(saved) == 1 else "books"
     print(f"Saved the {', '.join(names)} of {books} {', '.join(str(b) for b in saved)}.")
     print(UNDO_HINT)
     return 0
-
-
-def _set_only(ctx: CliContext, args: argparse.Namespace, typed: dict[str, str]) -> int:
-    from bookorbit_desktop.cli.selection import selected_books
-    from bookorbit_desktop.errors import InvalidValueError
-
-    others = [*typed, *(n for n in books_bulk.BULK_OPTIONS if getattr(args, n) is not None)]
-    if others or args.cover or args.add_tag or args.remove_tag:
-        raise InvalidValueError("Give --set on its own: save the other fields with another edit.")
-    return run_set(ctx, selected_books(args), args.set)
 
 
 def run_remove(ctx: CliContext, args: argparse.Namespace) -> int:

@@ -107,14 +107,3 @@ def run_delete(ctx: CliContext, args: argparse.Namespace) -> int:
     print(f"Deleted the column “{column.name}” and its values of {counted(count, 'book')}.")
     print(UNDO_HINT)
     return 0
-
-
-def run_set(ctx: CliContext, book_ids: list[int], assignments: list[str]) -> int:
-    """`books edit ID... --set '#label=value'`: the values given, checked, as one step."""
-    from bookorbit_desktop.library.custom.values import parse_assignments, set_values
-
-    saved = set_values(book_ids, parse_assignments(assignments), ctx.paths)
-    books = "book" if len(saved) == 1 else "books"
-    print(f"Saved the custom values of {books} {', '.join(str(b) for b in saved)}.")
-    print(UNDO_HINT)
-    return 0

@@ -73,7 +73,7 @@ def test_values_are_set_checked_searched_and_undone(tmp_path, capsys, imported):
     assert (
         run(tmp_path, "books", "edit", dune, emma, "--set", "#weight=3", "--set", "lent=yes") == 0
     )
-    assert capsys.readouterr().out.startswith(f"Saved the custom values of books {dune}, {emma}.")
+    assert f"Saved the Weight and Lent of 2 books: {dune}, {emma}." in capsys.readouterr().out
     assert run(tmp_path, "books", "edit", emma, "--set", "#weight=12.5") == 0
     assert found(tmp_path, capsys, "#weight:>5") == ["Emma"]
     assert found(tmp_path, capsys, "#lent:true and #weight:<5") == ["Dune"]
@@ -81,8 +81,11 @@ def test_values_are_set_checked_searched_and_undone(tmp_path, capsys, imported):
 
     assert run(tmp_path, "books", "edit", emma, "--set", "#weight=heavy") == 2
     assert "Weight takes a number, not “heavy”." in capsys.readouterr().err
-    assert run(tmp_path, "books", "edit", emma, "--set", "#weight=1", "--title", "E") == 2
-    assert "Give --set on its own" in capsys.readouterr().err
+    assert run(tmp_path, "books", "edit", emma, "--set", "#weight=1", "--title", "E") == 0
+    assert "Saved the title, Weight of book" in capsys.readouterr().out
+    assert found(tmp_path, capsys, "#weight:1") == ["E"]
+    assert run(tmp_path, "undo") == 0  # the title and the value together
+    assert found(tmp_path, capsys, "#weight:>5") == ["Emma"]
 
     assert run(tmp_path, "undo") == 0
     assert found(tmp_path, capsys, "#weight:>5") == []

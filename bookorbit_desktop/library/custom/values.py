@@ -8,31 +8,38 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from bookorbit_desktop.config import Paths
-from bookorbit_desktop.errors import InvalidValueError
+from bookorbit_desktop.errors import InvalidValueError, NotFoundError
 from bookorbit_desktop.library.custom import store
-from bookorbit_desktop.library.custom.kinds import Column, parse
+from bookorbit_desktop.library.custom.kinds import column_of, parse
 from bookorbit_desktop.library.journal.record import recording
 from bookorbit_desktop.library.journal.rules import books_label
 from bookorbit_desktop.library.store.found import check_found
 from bookorbit_desktop.library.store.models import Book, database
 
 
-def parse_assignments(texts: Sequence[str]) -> dict[int, Any]:
-    """`#name=value` (or `name=value`; an empty value clears) as column id -> checked value;
-    InvalidValueError or NotFoundError for a wrong one."""
-    found: dict[int, Any] = {}
+def assignments(texts: Sequence[str]) -> dict[str, str]:
+    """`#label=value` (or `name=value`; an empty value clears) as the columns' fields
+    (`custom:<id>`) -> the text typed; InvalidValueError or NotFoundError for a wrong one."""
+    found: dict[str, str] = {}
     for text in texts:
         name, equals, value = text.partition("=")
         if not equals or not name.strip():
             raise InvalidValueError(f"“{text}” is not #name=value.")
-        column = store.named(name.strip())
-        found[column.id] = parse(column, value)
+        found[store.named(name.strip()).key] = value
     return found
 
 
-def parse_typed(typed: Mapping[Column, str]) -> dict[int, Any]:
-    """The texts typed per column, checked: column id -> value."""
-    return {column.id: parse(column, text) for column, text in typed.items()}
+def custom_values(typed: Mapping[str, str]) -> dict[int, Any]:
+    """The custom columns' texts typed by field (`custom:<id>`), checked: column id -> value
+    (InvalidValueError naming the column; NotFoundError for one deleted meanwhile)."""
+    found: dict[int, Any] = {}
+    for name, text in typed.items():
+        column_id = column_of(name)
+        column = None if column_id is None else store.column(column_id)
+        if column is None:
+            raise NotFoundError("A custom column was deleted meanwhile. Open the dialog again.")
+        found[column.id] = parse(column, text)
+    return found
 
 
 def set_values(

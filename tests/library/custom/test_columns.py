@@ -10,13 +10,17 @@ from bookorbit_desktop.errors import InvalidValueError, NotFoundError
 from bookorbit_desktop.library.custom import store
 from bookorbit_desktop.library.custom.columns import add_column, delete_column, rename_column
 from bookorbit_desktop.library.custom.kinds import parse
-from bookorbit_desktop.library.custom.values import parse_assignments, set_values
+from bookorbit_desktop.library.custom.values import assignments, custom_values, set_values
 from bookorbit_desktop.library.editing.apply import edit_books
 from bookorbit_desktop.library.editing.values import BookChanges
 from bookorbit_desktop.library.journal import run, steps
 from bookorbit_desktop.library.merge.store import merge_books
 from bookorbit_desktop.library.store.models import database
 from tests.factories import add_book
+
+
+def _typed(texts: list[str]) -> dict[int, object]:
+    return custom_values(assignments(texts))
 
 
 def _value(column_id: int, book_id: int) -> object:
@@ -123,11 +127,11 @@ def test_values_set_alone_and_in_bulk_are_one_step_each_and_undone(library):
     pages = add_column("Weight", "number")
     mood = add_column("Mood", "tags")
     books = [add_book(f"Book {n}").id for n in range(3)]
-    set_values(books, parse_assignments(["#weight=2", "Mood=dark, slow"]), library)
+    set_values(books, _typed(["#weight=2", "Mood=dark, slow"]), library)
     assert steps.next_undo().label == "Edit 3 Books"
     assert [_value(mood.id, b) for b in books] == [["dark", "slow"]] * 3
     assert _key(mood.id, books[0]) == "dark, slow" and _key(pages.id, books[0]) == 2.0
-    set_values([books[0]], parse_assignments(["#weight="]), library)
+    set_values([books[0]], _typed(["#weight="]), library)
     assert _value(pages.id, books[0]) is None
     assert "Weight: 2 → (none)" in run.describe(steps.next_undo())[0]
 
@@ -151,11 +155,11 @@ def test_a_value_changed_since_is_left_by_undo(library):
 def test_wrong_assignments_and_books_are_refused(library):
     add_column("Mood", "text")
     with pytest.raises(InvalidValueError, match="not #name=value"):
-        parse_assignments(["#mood"])
+        _typed(["#mood"])
     with pytest.raises(NotFoundError, match="no custom column '#colour'"):
-        parse_assignments(["#colour=red"])
+        _typed(["#colour=red"])
     with pytest.raises(NotFoundError, match="no book with id 99"):
-        set_values([99], parse_assignments(["#mood=x"]))
+        set_values([99], _typed(["#mood=x"]))
 
 
 def test_an_edit_of_other_fields_keeps_the_values(library):
