@@ -153,5 +153,5 @@ def check_choices(kind: str, choices: list[str]) -> tuple[str, ...]:
         return ()
     values = tuple(dict.fromkeys(choice.strip() for choice in choices if choice.strip()))
     if not values:
-        raise InvalidValueError("A fixed list needs its values: --values a,b,c.")
+        raise InvalidValueError("A fixed list needs its values, separated by commas.")
     return values

@@ -397,7 +397,9 @@ class LazyLibraryModel(BookColumns):
         )
 
     def set_custom(self, columns: Sequence[Column]) -> None:
-        """Show these custom columns; a sort by one no longer there is by title again."""
+        """Show these custom columns (their values read again); a sort by one no longer there
+        is by title again."""
+        self._pages.clear()
         super().set_custom(columns)
         if self._order_by.column not in {*COLUMN_KEYS, *(c.key for c in self.custom)}:
             self._refilter(replace(self._order_by, column=COLUMN_KEYS[0], descending=False))
