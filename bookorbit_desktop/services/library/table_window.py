@@ -265,7 +265,7 @@ def ordered_ids(
     the tag browser's tag) let through (of those `among`, if given), in the order of sort
     `column`."""
     direction = " DESC" if descending else ""
-    custom = column.startswith(CUSTOM)  # a custom column's: its values' keys, then title
+    custom = column.startswith(CUSTOM)  # a custom column's: its values' keys (`custom_order`)
     sorts = ["k.title"] if custom else SORT_KEYS[column]
     keys = ", ".join(f"{key}{direction}" for key in sorts)
     stored = sorts[0].startswith("k.")
@@ -275,8 +275,9 @@ def ordered_ids(
         condition = f"{book_id} IN ({', '.join('?' for _id in among)}) AND {condition}"
         params = [*among, *params]
     tables = _tables(book_id, keys, condition)
-    if custom:
-        return custom_order(column, descending, tables, condition, params)
+    if custom:  # the books without a value in the title order, read the title's way
+        by_title = ordered_ids("title", False, terms, status, among=among, where=where, tag=tag)
+        return custom_order(column, descending, tables, condition, params, by_title)
     if column in pushed_keys.FRESH and among is not None:
         keys = f"{_fresh(column)}{direction}"  # a few books: each one's key worked out afresh
     plain = f"SELECT {book_id} {tables} WHERE {condition} ORDER BY {keys}, {order}"

@@ -197,3 +197,28 @@ def test_keys_follow_the_kind(library):
         column = add_column(f"F {kind}", kind)
         set_values([book], {column.id: parse(column, text)}, library)
         assert _key(column.id, book) == key
+
+
+def test_a_library_of_the_previous_schema_gets_its_values_keys(tmp_path):
+    from bookorbit_desktop.library.store.custom_keys_schema import custom_keys
+    from bookorbit_desktop.library.store.db import close_database, open_database
+    from tests.library.previous_schema import previous_schema_library
+
+    path = tmp_path / "library.sqlite3"
+    old = previous_schema_library(path, before=custom_keys)
+    for column_id, kind, multiple in ((1, "float", 0), (2, "text", 1), (3, "comments", 0)):
+        old.execute_sql(
+            "INSERT INTO custom_column (id, label, name, kind, multiple) VALUES (?, ?, ?, ?, ?)",
+            (column_id, f"c{column_id}", f"C{column_id}", kind, multiple),
+        )
+    for column_id, value in ((1, "12.5"), (2, '["Zola", "Émile"]'), (3, '"Élan"')):
+        old.execute_sql(
+            "INSERT INTO custom_value (column_id, book_id, value) VALUES (?, 1, ?)",
+            (column_id, value),
+        )
+    old.close()
+    open_database(path)
+    try:
+        assert [_key(column_id, 1) for column_id in (1, 2, 3)] == [12.5, "zola, emile", "elan"]
+    finally:
+        close_database()
