@@ -192,7 +192,8 @@ class CustomColumns:
     def show_columns(self, shown: int | None = None) -> None:
         """Read the columns again and show them (`shown`: a column's id to show); each keeps
         whether it was shown, a new one is hidden."""
-        columns = tuple(service.columns())
+        # By id: a column added later comes last, so the saved widths keep their columns.
+        columns = tuple(sorted(service.columns(), key=lambda column: column.id))
         model, table = self._view.model, self._view.table
         if columns == model.custom and shown is None:
             return

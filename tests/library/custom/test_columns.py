@@ -222,3 +222,16 @@ def test_a_library_of_the_previous_schema_gets_its_values_keys(tmp_path):
         assert [_key(column_id, 1) for column_id in (1, 2, 3)] == [12.5, "zola, emile", "elan"]
     finally:
         close_database()
+
+
+def test_a_removed_book_comes_back_with_its_values(library):
+    from bookorbit_desktop.library.editing.removal import remove_books
+
+    mood = add_column("Mood", "tags")
+    book = add_book("Emma").id
+    set_values([book], {mood.id: ["calm", "dry"]}, library)
+    remove_books([book], library, trash_files=False)
+    assert store.book_values([book])[book] == {}
+    run.undo(library)
+    assert _value(mood.id, book) == ["calm", "dry"]
+    assert _key(mood.id, book) == "calm, dry"

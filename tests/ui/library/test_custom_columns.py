@@ -51,7 +51,7 @@ def test_offered_in_the_menu_shown_sorted_and_searched(qtbot, qloop, library):
     shelf(library)
     _window, view, _actions = window_with_books(qtbot, library)
     view.custom_columns.show_columns()
-    mood, weight = CUSTOM, CUSTOM + 1  # by name
+    weight, mood = CUSTOM, CUSTOM + 1  # in the order they were added
     assert view.model.headerData(weight, Qt.Orientation.Horizontal) == "Weight"
     assert view.table.isColumnHidden(weight) and view.table.isColumnHidden(mood)
     action = next(a for a in view.columns_menu.actions() if a.data() == weight)
@@ -163,3 +163,22 @@ def test_the_edit_dialog_sets_one_books_values_and_several_books_at_once(qtbot, 
     values = store.book_values(ids.values())
     assert {held.get(place.id) for held in values.values()} == {"Desk"}
     QApplication.processEvents()
+
+
+def test_a_shown_column_stays_shown_at_the_next_start_and_a_new_one_starts_hidden(
+    qtbot, qloop, library
+):
+    shelf(library)
+    _window, view, _actions = window_with_books(qtbot, library)
+    view.custom_columns.show_columns()
+    view.table.setColumnHidden(CUSTOM, False)  # Weight shown, Mood hidden
+    state = view.save_columns()
+    add_column("Added Later", "text")
+    _window, again, _actions = window_with_books(qtbot, library)
+    again.custom_columns.show_columns()
+    again.restore_columns(state)
+    names = [
+        again.model.headerData(c, Qt.Orientation.Horizontal) for c in range(CUSTOM, CUSTOM + 3)
+    ]
+    assert names == ["Weight", "Mood", "Added Later"]  # in the order they were added
+    assert [again.table.isColumnHidden(c) for c in range(CUSTOM, CUSTOM + 3)] == [False, True, True]
