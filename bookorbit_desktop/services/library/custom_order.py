@@ -12,9 +12,9 @@ from itertools import filterfalse
 from operator import itemgetter
 from typing import Any
 
+from bookorbit_desktop.library.custom.kinds import CUSTOM as CUSTOM
+from bookorbit_desktop.library.custom.kinds import column_of
 from bookorbit_desktop.library.store.models import database
-
-CUSTOM = "custom:"
 
 
 def custom_order(
@@ -35,7 +35,7 @@ def custom_order(
         f"SELECT cv.book_id {valued_tables.replace('k.book_id', 'cv.book_id')}"
         f" WHERE cv.column_id = ? AND {condition.replace('k.book_id', 'cv.book_id')}"
         f" ORDER BY cv.key{direction}, cv.book_id{direction}",
-        [int(column.removeprefix(CUSTOM)), *params],
+        [column_of(column), *params],
     )
     valued = array("q", map(itemgetter(0), rows))
     without = array("q", filterfalse(set(valued).__contains__, by_title))

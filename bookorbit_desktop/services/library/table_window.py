@@ -276,8 +276,9 @@ def ordered_ids(
         params = [*among, *params]
     tables = _tables(book_id, keys, condition)
     if custom:  # the books without a value in the title order, read the title's way
-        by_title = ordered_ids("title", False, terms, status, among=among, where=where, tag=tag)
-        return custom_order(column, descending, tables, condition, params, by_title)
+        with database.atomic():  # both in one snapshot
+            by_title = ordered_ids("title", False, terms, status, among=among, where=where, tag=tag)
+            return custom_order(column, descending, tables, condition, params, by_title)
     if column in pushed_keys.FRESH and among is not None:
         keys = f"{_fresh(column)}{direction}"  # a few books: each one's key worked out afresh
     plain = f"SELECT {book_id} {tables} WHERE {condition} ORDER BY {keys}, {order}"
