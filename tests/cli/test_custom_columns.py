@@ -87,6 +87,11 @@ def test_values_are_set_checked_searched_and_undone(tmp_path, capsys, imported):
     assert run(tmp_path, "undo") == 0  # the title and the value together
     assert found(tmp_path, capsys, "#weight:>5") == ["Emma"]
 
+    assert run(tmp_path, "book", dune) == 0
+    assert "  #lent: yes\n  #weight: 3\n" in capsys.readouterr().out
+    assert run(tmp_path, "book", dune, "--json") == 0
+    assert json.loads(capsys.readouterr().out)["custom"] == {"lent": True, "weight": 3}
+
     assert run(tmp_path, "undo") == 0
     assert found(tmp_path, capsys, "#weight:>5") == []
     assert run(tmp_path, "undo") == 0

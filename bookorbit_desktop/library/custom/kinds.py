@@ -132,7 +132,7 @@ def _number(column: Column, text: str) -> float | int:
     return int(number) if number == int(number) else number
 
 
-def shown(column: Column, value: Any) -> str:
+def shown(value: Any) -> str:
     """A stored value as text, as `parse` reads it back ("" for none)."""
     if value is None:
         return ""

@@ -37,9 +37,7 @@ def texts(book_ids: Sequence[int]) -> dict[int, dict[int, str]]:
     values = store.book_values(book_ids)
     return {
         book_id: {
-            column_id: shown(by_id[column_id], value)
-            for column_id, value in held.items()
-            if column_id in by_id
+            column_id: shown(value) for column_id, value in held.items() if column_id in by_id
         }
         for book_id, held in values.items()
     }

@@ -94,7 +94,7 @@ class BookEditService:
         columns = tuple(custom_store.columns())
         values = custom_store.book_values([book.id for book in books])
         each = [
-            _texts(book) | {c.key: shown(c, values[book.id].get(c.id)) for c in columns}
+            _texts(book) | {c.key: shown(values[book.id].get(c.id)) for c in columns}
             for book in books
         ]
         texts: dict[str, str] = {}

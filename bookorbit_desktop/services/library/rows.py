@@ -253,8 +253,7 @@ def _with_custom(books: list[TableBook]) -> list[TableBook]:
     return [
         book._replace(
             custom=tuple(
-                (column_id, shown(columns[column_id], value))
-                for column_id, value in sorted(values[book.id].items())
+                (column_id, shown(value)) for column_id, value in sorted(values[book.id].items())
             )
         )
         if values[book.id]
