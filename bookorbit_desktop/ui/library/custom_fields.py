@@ -29,7 +29,9 @@ def _field(column: Column, text: str, mixed: bool) -> QLineEdit | QComboBox:
         box = QComboBox()
         choices = column.choices if column.kind_name == "list" else ("yes", "no")
         box.addItems(["", *choices])
-        box.setCurrentIndex(max(0, box.findText(text)))
+        if box.findText(text) < 0:  # a value from before the list had it: kept as it is
+            box.addItem(text)
+        box.setCurrentIndex(box.findText(text))
         if mixed:
             box.setPlaceholderText("(several values)")
         return box

@@ -150,6 +150,14 @@ def test_the_edit_dialog_sets_one_books_values_and_several_books_at_once(qtbot, 
     actions.undo.undo_action.trigger()  # the title and the values: one step
     assert store.book_values([ids["Ubik"]])[ids["Ubik"]] == {}
 
+    # A value the list no longer offers (brought from calibre) is shown and kept.
+    store.write(ids["Emma"], place.id, "Garage")
+    dialog = actions.edit_books([ids["Emma"]])
+    assert dialog.custom.fields[place.key].currentText() == "Garage"
+    dialog.lines["title"].setText("Emma.")
+    click_save(qtbot, qloop, dialog)
+    assert store.book_values([ids["Emma"]])[ids["Emma"]][place.id] == "Garage"
+
     view.table.selectAll()
     actions.edit_action.trigger()
     dialog = actions.dialog
