@@ -31,7 +31,6 @@ NAMES: dict[str, tuple[str, bool]] = {
 # calibre's datatypes that a library brings in under another kind's name.
 _ALSO = {"int": "number", "series": "text"}
 NUMBERS = ("int", "float", "rating")
-TEXTS = ("text", "comments", "enumeration", "series")
 _YES, _NO = ("yes", "true", "1"), ("no", "false", "0")
 
 
