@@ -32,13 +32,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from bookorbit_desktop.library.reading.values import READING_STATUSES
-from bookorbit_desktop.library.search.custom_fields import (
-    DATE,
-    NUMBER,
-    YES_NO,
-    custom_field,
-    yes_no,
-)
+from bookorbit_desktop.library.search import custom_fields
 from bookorbit_desktop.library.search.dates import DATE_WORDS, bounds, period
 from bookorbit_desktop.library.search.fold import fold, fold_column
 from bookorbit_desktop.library.search.grammar import And, Node, Not, Or, SearchError, Term, parse
@@ -295,18 +289,18 @@ class _Compiler:
 
     def custom(self, term: Term) -> Condition:
         """`#label:value`, by the rules of the built-in fields of the column's kind."""
-        found = custom_field(term)
+        found = custom_fields.custom_field(term)
         place = _Place(found.column, found.among, folded=found.folded)
         if term.quoted and not term.value:  # `#label:""`: no value
             return _negated(place.holds("1", ()))
-        if found.kind == YES_NO:
-            return place.holds(f"{place.column} = ?", [yes_no(term)])
+        if found.kind == custom_fields.YES_NO:
+            return place.holds(f"{place.column} = ?", [custom_fields.yes_no(term)])
         presence = self.presence(term, place)
         if presence is not None:
             return presence
-        if found.kind == NUMBER:
+        if found.kind == custom_fields.NUMBER:
             return self.number(term, place)
-        if found.kind == DATE:
+        if found.kind == custom_fields.DATE:
             return self.date(term, place, unix=False)
         return self.text(term, place, title=False)
 

@@ -9,7 +9,6 @@ one step of Edit ▸ Undo.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,13 +30,11 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.library import custom_columns as service
 from bookorbit_desktop.services.library.custom_columns import Column
 from bookorbit_desktop.ui.asyncqt import open_box
-from bookorbit_desktop.ui.library.model import COLUMN_KEYS
+from bookorbit_desktop.ui.library.columns import ColumnsMenu
+from bookorbit_desktop.ui.library.model import COLUMN_KEYS, BookColumns
 from bookorbit_desktop.ui.questions import action_or_cancel
 from bookorbit_desktop.ui.text import plain_label
 from bookorbit_desktop.ui.widgets import push_button, wide_row
-
-if TYPE_CHECKING:
-    from bookorbit_desktop.ui.library.view import LibraryView
 
 KIND_TEXTS = {
     "text": "Text",
@@ -176,25 +174,28 @@ class CustomColumnsDialog(QDialog):
 
 
 class CustomColumns:
-    """The custom columns of a library view's table and its Columns menu."""
+    """The custom columns of a library view's table (of `model`) and its Columns menu; `fit`
+    shares the table's width again."""
 
-    def __init__(self, view: LibraryView) -> None:
-        self._view = view
+    def __init__(
+        self, model: BookColumns, table: QTableView, menu: ColumnsMenu, fit: Callable[[], None]
+    ) -> None:
+        self._model, self._table, self._menu, self._fit = model, table, menu, fit
         self.dialog: CustomColumnsDialog | None = None
         self.on_changed: Callable[[], object] | None = None  # after the dialog changed one
-        view.columns_menu.manage_requested.connect(self.open_dialog)
+        menu.manage_requested.connect(self.open_dialog)
 
     def indexes(self) -> list[int]:
         """The table's columns that are custom ones."""
         first = len(COLUMN_KEYS)
-        return list(range(first, first + len(self._view.model.custom)))
+        return list(range(first, first + len(self._model.custom)))
 
     def show_columns(self, shown: int | None = None) -> None:
         """Read the columns again and show them (`shown`: a column's id to show); each keeps
         whether it was shown, a new one is hidden."""
         # By id: a column added later comes last, so the saved widths keep their columns.
         columns = tuple(sorted(service.columns(), key=lambda column: column.id))
-        model, table = self._view.model, self._view.table
+        model, table = self._model, self._table
         if columns == model.custom and shown is None:
             return
         hidden = {
@@ -202,13 +203,13 @@ class CustomColumns:
             for i, c in zip(self.indexes(), model.custom, strict=True)
         }
         model.set_custom(columns)
-        self._view.columns_menu.set_custom([column.name for column in columns], len(COLUMN_KEYS))
+        self._menu.set_custom([column.name for column in columns], len(COLUMN_KEYS))
         for index, column in zip(self.indexes(), columns, strict=True):
             table.setColumnHidden(index, column.id != shown and hidden.get(column.key, True))
-        self._view.fit_title_column()
+        self._fit()
 
     def open_dialog(self) -> CustomColumnsDialog:
-        self.dialog = CustomColumnsDialog(self._view.window())
+        self.dialog = CustomColumnsDialog(self._table.window())
         self.dialog.changed.connect(self._changed)
         self.dialog.open()
         return self.dialog

@@ -20,12 +20,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import (
-    QColor,
-    QDragEnterEvent,
-    QDropEvent,
-    QPainter,
-)
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -188,7 +183,8 @@ class LibraryView(QWidget):
         header.sectionResized.connect(self._section_resized)
         self.table.resized.connect(self.fit_title_column)  # the room it has, once laid out
         self.columns_menu = ColumnsMenu(self.table, self.fit_title_column)
-        self.custom_columns = CustomColumns(self)  # shown once read (`show_columns`)
+        menu = self.columns_menu  # the custom columns are shown once read (`show_columns`)
+        self.custom_columns = CustomColumns(self.model, self.table, menu, self.fit_title_column)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.model.modelAboutToBeReset.connect(self._keep_selection)
         self.model.modelReset.connect(self._after_reset)
