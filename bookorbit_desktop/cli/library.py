@@ -43,7 +43,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="SEARCH",
         help="only the books a search finds, as in the window's filter box: words, "
         "author:NAME, tags:TAG, title:=EXACT, series:~PATTERN, rating:>=4, added:<30daysago, "
-        "status:reading, hardcover:unmatched, with and, or, not and parentheses",
+        "status:reading, hardcover:unmatched, #column:value (a custom column), with and, or, "
+        "not and parentheses",
     )
     register_book_actions(books)
     book = add_command(commands, "book", run_book, reads=lambda args: not edits_asked(args))
