@@ -36,6 +36,7 @@ BENCHES = (
     Bench("ui_startup.py"),
     Bench("opds_bench.py"),
     Bench("search_bench.py"),
+    Bench("custom_column_bench.py"),
     Bench("hardcover_page_bench.py"),
     Bench("import_bench.py"),
     Bench("kosync_load.py", options=("--wrk",)),

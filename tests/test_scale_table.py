@@ -117,3 +117,25 @@ def test_the_catalog_benchmarks_json_gives_the_tables_rows(script, quick, figure
     assert {figure: goal for figure, _value, goal in rows} == figures
     assert [row[0] for row in rows] == list(figures)
     assert all(value.endswith(" ms") for _, value, _goal in rows)
+
+
+def test_the_custom_column_benchmarks_json_gives_the_tables_rows():
+    """A small library: each sort and search blocked and until shown, with its goal."""
+    script = "custom_column_bench.py"
+    done = subprocess.run(
+        scale_table.command(scale_table.Bench(script), 200),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows = scale_table.rows_from_output(script, done.stdout)
+    names = [f"sort by {name}" for name in ("Title", "Weight", "Mood")]
+    searches = ("#weight:>500", "#weight:<100 #mood:river", "#mood:=harbour", '#mood:""')
+    names += [f"search {text}" for text in searches]
+    figures = {
+        f"{name}, {part}": goal
+        for name in names
+        for part, goal in (("blocked", "< 50 ms"), ("arrives", "< 200 ms"))
+    }
+    assert {figure: goal for figure, _value, goal in rows} == figures
+    assert all(value.endswith(" ms") for _, value, _goal in rows)

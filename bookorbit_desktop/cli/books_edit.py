@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bookorbit_desktop.cli import books_bulk
 from bookorbit_desktop.cli.context import CliContext
+from bookorbit_desktop.cli.custom_columns import register as register_columns
 from bookorbit_desktop.cli.duplicates import register as register_merge
 from bookorbit_desktop.cli.words import UNDO_HINT, counted
 
@@ -51,6 +52,13 @@ def register(books: argparse.ArgumentParser) -> None:
     )
     edit.add_argument("--description", help="the description ('' removes it)")
     edit.add_argument("--cover", metavar="FILE", help="an image file (JPEG, PNG, GIF or WebP)")
+    edit.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="'#LABEL=VALUE'",
+        help="a custom column's value (repeat it; an empty value clears it)",
+    )
     books_bulk.add_options(edit)
     for option, verb in (("--add-tag", "add"), ("--remove-tag", "remove")):
         edit.add_argument(
@@ -69,6 +77,7 @@ def register(books: argparse.ArgumentParser) -> None:
     )
     remove.add_argument("--yes", action="store_true", help="do not ask before removing")
     register_merge(actions)
+    register_columns(actions)
 
 
 def run_edit(ctx: CliContext, args: argparse.Namespace) -> int:
@@ -81,11 +90,14 @@ def run_edit(ctx: CliContext, args: argparse.Namespace) -> int:
     reading history does not; a book a rule refuses (marked read with nothing to date the
     finish) is named and left as it was. Exit status 0 when saved, 1 when
     some book was left, 2 for a wrong value or id."""
+    from bookorbit_desktop.library.custom.values import assignments, custom_values
     from bookorbit_desktop.library.editing import values
+    from bookorbit_desktop.library.journal.rules import field_label
     from bookorbit_desktop.library.tags.edit import edit_with_tags
     from bookorbit_desktop.library.tags.names import parse_tags
 
     typed = {name: getattr(args, name) for name in _TEXT_OPTIONS if getattr(args, name) is not None}
+    custom = assignments(args.set)  # the custom columns' values, as typed
     add = [tag for text in args.add_tag for tag in parse_tags(text)]
     remove = [tag for text in args.remove_tag for tag in parse_tags(text)]
     if books_bulk.is_bulk(args):
@@ -94,13 +106,17 @@ def run_edit(ctx: CliContext, args: argparse.Namespace) -> int:
         for name, tags in (("add_tags", add), ("remove_tags", remove)):
             if tags:
                 typed[name] = ", ".join(tags)
-        return books_bulk.run_bulk(ctx, args, typed)
+        return books_bulk.run_bulk(ctx, args, typed | custom)
     cover = Path(args.cover) if args.cover is not None else None
     changes = values.changes_from_text(typed, cover)
     names = [values.LABELS[field] for field in changes.changed()]
     if add or remove:
         names.append("tags")
-    saved = edit_with_tags(args.book_ids, changes, ctx.paths, add=add, remove=remove)
+    checked = custom_values(custom)
+    names += [field_label(name) for name in custom]
+    saved = edit_with_tags(
+        args.book_ids, changes, ctx.paths, add=add, remove=remove, custom=checked
+    )
     books = "book" if len(saved) == 1 else "books"
     print(f"Saved the {', '.join(names)} of {books} {', '.join(str(b) for b in saved)}.")
     print(UNDO_HINT)

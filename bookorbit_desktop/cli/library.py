@@ -19,6 +19,7 @@ from bookorbit_desktop.cli.selection import add_where
 from bookorbit_desktop.cli.words import counted
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.hardcover.matching.revisit import REMOVED
+from bookorbit_desktop.library.custom.kinds import shown
 from bookorbit_desktop.library.metadata.bylines import author_line
 from bookorbit_desktop.library.search.compiler import Condition, search_condition
 from bookorbit_desktop.library.search.grammar import SearchError
@@ -42,7 +43,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="SEARCH",
         help="only the books a search finds, as in the window's filter box: words, "
         "author:NAME, tags:TAG, title:=EXACT, series:~PATTERN, rating:>=4, added:<30daysago, "
-        "status:reading, hardcover:unmatched, with and, or, not and parentheses",
+        "status:reading, hardcover:unmatched, #column:value (a custom column), with and, or, "
+        "not and parentheses",
     )
     register_book_actions(books)
     book = add_command(commands, "book", run_book, reads=lambda args: not edits_asked(args))
@@ -171,6 +173,7 @@ def book_lines(book: dict[str, Any]) -> list[str]:
         ("Hardcover", book["hardcover_slug"] or book["hardcover_id"]),
     ]
     lines += [f"  {name + ':':<11}{value}" for name, value in fields if value]
+    lines += [f"  #{label}: {shown(value)}" for label, value in book["custom"].items()]
     if hardcover_links([book["id"]])[book["id"]]["state"] == REMOVED:
         lines.append(
             f"  {'':<11}{HARDCOVER_LABELS[REMOVED]}; add it again with: "

@@ -167,6 +167,7 @@ class MainWindow(QMainWindow):
         shown = self._state.value("library/sidebar", searches.list.count() > 0, type=bool)
         self.sidebar_action.setChecked(bool(shown))
         self.sidebar.setVisible(bool(shown))
+        library_view.custom_columns.show_columns()  # before their widths are restored
         columns = self._state.value("library/columns")  # widths and the sort order
         if isinstance(columns, QByteArray):
             library_view.restore_columns(columns)

@@ -22,6 +22,7 @@ from tests.logging_support import restore_root_logger  # noqa: F401
 READERS = {
     ("books",): ["books", "--search", "alpha"],
     ("books", "duplicates"): ["books", "duplicates"],
+    ("books", "columns"): ["books", "columns", "--json"],
     ("book",): ["book", "1"],
     ("book-reads",): ["book", "reads", "1"],
     ("tags",): ["tags"],
@@ -68,6 +69,7 @@ def test_the_commands_that_skip_the_check_are_exactly_the_ones_shown_not_to_writ
     assert not only_reads(parser.parse_args(["book", "1", "--status", "read"]))
     assert not only_reads(parser.parse_args(["books", "edit", "1", "--title", "T"]))
     assert not only_reads(parser.parse_args(["tags", "delete", "x"]))
+    assert not only_reads(parser.parse_args(["books", "columns", "add", "x", "--kind", "text"]))
     assert not only_reads(parser.parse_args(["stats", "import", "f"]))
     assert not only_reads(parser.parse_args(["hardcover", "held", "--discard"]))
 

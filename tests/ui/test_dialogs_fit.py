@@ -17,10 +17,12 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QWidget
 import bookorbit_desktop.ui
 from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.hardcover.sync.results import BookResult
+from bookorbit_desktop.library.custom.columns import add_column
 from bookorbit_desktop.library.editing.removal import RemovalPlan
 from bookorbit_desktop.services.goals.service import Goal
 from bookorbit_desktop.services.hardcover.service import HardcoverService
 from bookorbit_desktop.services.library.authors import AuthorsService
+from bookorbit_desktop.services.library.custom_columns import Column
 from bookorbit_desktop.services.library.device_positions import DeviceRow
 from bookorbit_desktop.services.library.edits import EditForm
 from bookorbit_desktop.services.library.merge import MergeService
@@ -38,6 +40,7 @@ from bookorbit_desktop.ui.highlights.earlier_dialog import EarlierTextsDialog
 from bookorbit_desktop.ui.library.authors_dialog import AuthorsDialog
 from bookorbit_desktop.ui.library.book_chooser import BookChooser
 from bookorbit_desktop.ui.library.calibre_import import CalibreDialog
+from bookorbit_desktop.ui.library.custom_columns import CustomColumnsDialog
 from bookorbit_desktop.ui.library.duplicates_dialog import DuplicatesDialog
 from bookorbit_desktop.ui.library.edit_dialog import EditDialog
 from bookorbit_desktop.ui.library.finish_date import FinishDateDialog
@@ -113,7 +116,19 @@ def _edit(_tmp_path) -> QDialog:
         "isbn": "9780330258647",
         "description": "A long description. " * 200,
     }
-    return EditDialog(EditForm((1,), texts, frozenset(), (LONG_TITLE,)), lambda *_: None)
+    # With ten custom columns: their section scrolls instead of growing the dialog.
+    custom = tuple(
+        Column(n, f"field_{n}", f"{LONG_TITLE[:30]} {n}", kind, False, ("Desk", "Attic"))
+        for n, kind in enumerate(("text", "float", "enumeration", "bool", "datetime") * 2, 1)
+    )
+    form = EditForm((1,), texts, frozenset(), (LONG_TITLE,), custom=custom)
+    return EditDialog(form, lambda *_: None)
+
+
+def _custom_columns(_tmp_path) -> QDialog:
+    for n in range(12):
+        add_column(f"{LONG_TITLE[:40]} {n}", "list", [LONG_TITLE[:20], "b"])
+    return CustomColumnsDialog()
 
 
 def _pick(_tmp_path) -> QDialog:
@@ -193,6 +208,7 @@ FACTORIES: dict[str, Callable[..., QDialog]] = {
     "CalibreDialog": lambda _tmp_path: CalibreDialog(),
     "ReadDialog": lambda _tmp_path: ReadDialog("Edit Read", {"started": "2026-03-01"}, print),
     "EditDialog": _edit,
+    "CustomColumnsDialog": _custom_columns,
     "CouldNotOpen": lambda tmp_path: CouldNotOpen(QUrl.fromLocalFile(str(tmp_path / "a.epub"))),
     "ConflictsDialog": lambda _tmp_path: ConflictsDialog(_nothing, _nothing),
     "PickDialog": _pick,

@@ -33,6 +33,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bookorbit_desktop.errors import InvalidValueError
+from bookorbit_desktop.library.custom.kinds import column_of
+from bookorbit_desktop.library.custom.values import custom_values
 from bookorbit_desktop.library.editing.values import (
     LABELS,
     SHARED_FIELDS,
@@ -66,6 +68,7 @@ class BulkRequest:
     # With a finished status: the finish date (ISO) or `NO_DATE` for the books whose history
     # gives none; None: such books are refused, as a one-book Mark Read would ask.
     finished: str | None = None
+    custom: Mapping[int, Any] = field(default_factory=dict)  # custom column id -> value
 
     def empty(self) -> bool:
         return (
@@ -73,6 +76,7 @@ class BulkRequest:
             and self.number_from is None
             and not self.reading
             and not (self.add_tags or self.remove_tags)
+            and not self.custom
         )
 
 
@@ -96,9 +100,15 @@ class BookPlan:
     add_tags: tuple[str, ...] = ()
     remove_tags: tuple[str, ...] = ()
     finished: str | None = None  # the request's finish date, when this book takes the status
+    custom: Mapping[int, Any] = field(default_factory=dict)  # custom column id -> value
 
     def empty(self) -> bool:
-        return not self.changes.changed() and not self.reading and not self.tagged()
+        return (
+            not self.changes.changed()
+            and not self.reading
+            and not self.tagged()
+            and not self.custom
+        )
 
     def tagged(self) -> bool:
         return bool(self.add_tags or self.remove_tags)
@@ -118,6 +128,8 @@ def request_from_text(typed: Mapping[str, str], today: datetime.date | None = No
     """The checked request from the fields as typed (the shared fields by their names,
     `number_from`, `status`, `rating`, `finished`: YYYY-MM-DD, "today" or "none", not after
     `today`); the first wrong value raises `InvalidValueError`."""
+    custom = custom_values({k: v for k, v in typed.items() if column_of(k) is not None})
+    typed = {k: v for k, v in typed.items() if column_of(k) is None}
     unknown = set(typed) - SHARED_FIELDS - {NUMBER_FROM, FINISHED, *READING_FIELDS, *TAG_FIELDS}
     if unknown:
         raise InvalidValueError(
@@ -156,7 +168,7 @@ def request_from_text(typed: Mapping[str, str], today: datetime.date | None = No
         finished = NO_DATE if day is None else day
     add_tags = tuple(parse_tags(typed.get("add_tags", "")))
     remove_tags = tuple(parse_tags(typed.get("remove_tags", "")))
-    request = BulkRequest(changes, number_from, reading, add_tags, remove_tags, finished)
+    request = BulkRequest(changes, number_from, reading, add_tags, remove_tags, finished, custom)
     if request.empty():
         raise InvalidValueError("Nothing to change. Give at least one new value.")
     return request
@@ -183,5 +195,7 @@ def plan(books: Sequence[Shown], request: BulkRequest) -> tuple[list[BookPlan], 
         }
         finished = request.finished if "status" in reading else None
         tags = (request.add_tags, request.remove_tags)
-        plans.append(BookPlan(book.book_id, book.title, changes, reading, *tags, finished))
+        plans.append(
+            BookPlan(book.book_id, book.title, changes, reading, *tags, finished, request.custom)
+        )
     return plans, refused

@@ -2,7 +2,8 @@
 
 The fields are the Edit dialog's (title with its sort key, ISBN 13 with ISBN 10, the cover as
 its path and a hash of its image), the tags, and the reading state's (status, progress, rating,
-and each date with where it came from), plus the "edited by the user" marks. Writing goes the way an
+and each date with where it came from), the custom columns' values (`custom:<id>`, None for
+none), plus the "edited by the user" marks. Writing goes the way an
 edit goes: the book's `updated_at` moves, the change-log triggers fire, and a reading change
 is queued for Hardcover in the sync outbox (`store.outbox`), so the sync's own rules decide
 what reaches it.
@@ -16,6 +17,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from bookorbit_desktop.config import Paths
+from bookorbit_desktop.library.custom import store as custom
+from bookorbit_desktop.library.custom.kinds import column_of, field_of
 from bookorbit_desktop.library.metadata.author_sort import author_sort
 from bookorbit_desktop.library.metadata.covers import cover_file, write_atomically
 from bookorbit_desktop.library.store import outbox
@@ -71,6 +74,8 @@ def read_values(book_ids: Iterable[int], paths: Paths | None = None) -> dict[int
     for book_id, name in tuples(credits):
         authors[book_id].append(name)
     tags = book_tags(ids)
+    column_ids = [column.id for column in custom.columns()]
+    customs = custom.book_values(ids) if column_ids else {}
     found = {}
     for book_id in ids:
         book = books.get(book_id)
@@ -89,6 +94,8 @@ def read_values(book_ids: Iterable[int], paths: Paths | None = None) -> dict[int
             values[name] = (
                 [getattr(state, name), getattr(state, f"{name}_source")] if state else [None, None]
             )
+        for column_id in column_ids:
+            values[field_of(column_id)] = customs[book_id].get(column_id)
         values["marks"] = marks[book_id]
         found[book_id] = values
     return found
@@ -126,9 +133,16 @@ def write_values(
         if cover_data is not None and paths is not None and path is not None:
             write_atomically(cover_file(paths, path), cover_data)
         columns["cover_path"] = path
+    customs = {
+        column_id: value
+        for name, value in values.items()
+        if (column_id := column_of(name)) is not None
+    }
     with database.atomic():
-        if columns:
+        if columns or customs:
             Book.update(**columns, updated_at=now).where(Book.id == book_id).execute()
+        for column_id, value in customs.items():
+            custom.write(book_id, column_id, value)
         if "authors" in values:
             set_authors(book_id, list(values["authors"]))
         if "tags" in values:

@@ -70,8 +70,10 @@ def whole(name: str, value: Any) -> str:
         value = value[0]
     if name == "authors":
         value = " & ".join(value)
-    if name == "tags":
-        value = ", ".join(value)
+    if name == "tags" or isinstance(value, list):
+        value = ", ".join(str(item) for item in value)
+    if isinstance(value, bool):
+        value = "yes" if value else "no"
     if name == "identifiers":
         value = ", ".join(f"{scheme}:{code}" for scheme, code in (value or {}).items())
     if value is None or value == "":

@@ -91,9 +91,15 @@ def reading_label(title: str, fields: Iterable[str]) -> str:
 def field_label(name: str) -> str:
     """A field's name for the user: a book's as the Edit dialog names it (its labels loaded
     only when a result is worded: a short command never needs them), then the reading
-    state's."""
+    state's, then a custom column's heading."""
+    from bookorbit_desktop.library.custom.kinds import column_of
     from bookorbit_desktop.library.editing.values import LABELS
 
+    if (column_id := column_of(name)) is not None:
+        from bookorbit_desktop.library.custom.store import column
+
+        found = column(column_id)
+        return found.name if found is not None else "a deleted column"
     return LABELS.get(name) or READING_LABELS.get(name, name)
 
 

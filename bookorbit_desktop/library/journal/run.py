@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import InvalidValueError
+from bookorbit_desktop.library.custom import columns as _columns  # noqa: F401  (`column`)
 from bookorbit_desktop.library.editing import author_sorts as _sorts  # noqa: F401  (`author_sort`)
 from bookorbit_desktop.library.editing import removal as _removal  # noqa: F401  (`remove`)
 from bookorbit_desktop.library.files import tidy_steps as _tidy  # noqa: F401  (`tidy`)

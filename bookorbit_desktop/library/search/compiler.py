@@ -15,6 +15,9 @@ The fields, and what a value means in each:
     hardcover    `matched` (linked), `unmatched` (no Hardcover book yet: not matched, to be
                  reviewed, no match found, an error), or a state: linked, needs_review,
                  no_match, error, excluded, removed
+    #label       a custom column (`search.custom_fields`), as the fields of its kind: a text
+                 as publisher, a tag-like column as tags, a number or a rating as pages, a
+                 date as published; a yes/no `true` or `false`; `#label:""` no value
 Plain words look in the title, authors and series, through the library's search index, as the
 filter box always has. Every value's mistake is a `SearchError` at the value's place.
 """
@@ -29,9 +32,11 @@ from datetime import date, datetime, time
 from typing import Any
 
 from bookorbit_desktop.library.reading.values import READING_STATUSES
+from bookorbit_desktop.library.search import custom_fields
 from bookorbit_desktop.library.search.dates import DATE_WORDS, bounds, period
 from bookorbit_desktop.library.search.fold import fold, fold_column
 from bookorbit_desktop.library.search.grammar import And, Node, Not, Or, SearchError, Term, parse
+from bookorbit_desktop.library.search.names import named
 from bookorbit_desktop.library.search.query import (
     found_query,
     looked_up,
@@ -229,24 +234,6 @@ _HARDCOVER_WORDS = {
 }
 
 
-def _words(name: str) -> str:
-    return " ".join(fold(name).replace("_", " ").replace("-", " ").split())
-
-
-def _named(term: Term, names: Sequence[str], what: str) -> tuple[str, ...]:
-    """The names `term` picks: its value exactly (`_` or `-` as spaces), else, unless the
-    term says `=`, the names it begins."""
-    wanted = _words(term.value)
-    found = tuple(name for name in names if _words(name) == wanted)
-    if not found and term.op == "":
-        found = tuple(name for name in names if _words(name).startswith(wanted))
-    if not found:
-        raise SearchError(
-            f"No {what} '{term.value}' — use one of: {', '.join(names)}", term.start, term.end
-        )
-    return found
-
-
 class _Compiler:
     def __init__(self, today: date) -> None:
         self.today = today
@@ -283,6 +270,8 @@ class _Compiler:
             return _negated(
                 self.term(Term(field, "=", term.value, term.quoted, term.start, term.end))
             )
+        if field.startswith("#"):
+            return self.custom(term)
         if field not in FIELDS:
             close = difflib.get_close_matches(field, FIELDS, n=1)
             listed = f" — use one of: {', '.join(FIELDS)}"
@@ -301,6 +290,23 @@ class _Compiler:
         if field in DATE_PLACES:
             return self.date(term, place, unix=field == "added")
         return self.text(term, place, title=field == "title")
+
+    def custom(self, term: Term) -> Condition:
+        """`#label:value`, by the rules of the built-in fields of the column's kind."""
+        found = custom_fields.custom_field(term)
+        place = _Place(found.column, found.among, folded=found.folded)
+        if term.quoted and not term.value:  # `#label:""`: no value
+            return _negated(place.holds("1", ()))
+        if found.kind == custom_fields.YES_NO:
+            return place.holds(f"{place.column} = ?", [custom_fields.yes_no(term)])
+        presence = self.presence(term, place)
+        if presence is not None:
+            return presence
+        if found.kind == custom_fields.NUMBER:
+            return self.number(term, place)
+        if found.kind == custom_fields.DATE:
+            return self.date(term, place, unix=False)
+        return self.text(term, place, title=False)
 
     def presence(self, term: Term, place: _Place) -> Condition | None:
         """`field:true` (the book has a value) and `field:false` (it has none)."""
@@ -384,7 +390,7 @@ class _Compiler:
             raise SearchError(
                 "'status' takes a status name, such as status:reading", term.start, term.end
             )
-        statuses = _named(term, READING_STATUSES, "reading status")
+        statuses = named(term, READING_STATUSES, "reading status")
         return _one_of("reading_state", "status", statuses, "unread")
 
     def hardcover(self, term: Term) -> Condition:
@@ -392,7 +398,7 @@ class _Compiler:
             raise SearchError(
                 "'hardcover' takes a state, such as hardcover:unmatched", term.start, term.end
             )
-        words = _named(term, tuple(_HARDCOVER_WORDS), "Hardcover state")
+        words = named(term, tuple(_HARDCOVER_WORDS), "Hardcover state")
         states = tuple(sorted({state for word in words for state in _HARDCOVER_WORDS[word]}))
         return _one_of("hardcover_match", "state", states, "unmatched")
 

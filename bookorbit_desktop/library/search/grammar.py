@@ -8,6 +8,7 @@ a tree (`parse`), with each part's place in the text so a mistake can be pointed
     series:~^(dune|arrakis)     `~`: a regular expression (its parentheses its own)
     rating:>=4  pages:<300      comparisons: > >= < <= (and `=`)
     a and b, a b                both; `or`: either; `not a`: not this; parentheses group
+    #mood:calm                  a custom column, by its label (letters, digits and `_`)
 
 `not` binds tightest, then `and` (written or implied by a space), then `or`: `a or b c` is `a
 or (b and c)`. The words `and`, `or` and `not` are operators in any case; quoted, they are
@@ -22,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 OPERATORS = (">=", "<=", "!=", ">", "<", "=", "~")  # longest first: ">=" before ">"
-_FIELD = re.compile(r"[A-Za-z_]+")
+_FIELD = re.compile(r"[A-Za-z_]+|#[A-Za-z0-9_]+")
 _SPECIAL = frozenset('()"')
 
 

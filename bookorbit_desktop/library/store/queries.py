@@ -132,6 +132,7 @@ def list_books(book_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
         )
     }
     tags = book_tags(ids)
+    custom = custom_values(ids)
     identifiers = _BOOK_FIELDS.index("identifiers")
     result = []
     for row in rows:
@@ -142,11 +143,26 @@ def list_books(book_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
         book["creators"] = creators.get(book_id, [])
         book["authors"] = author_names(book["creators"])
         book["tags"] = tags[book_id]
+        book["custom"] = custom.get(book_id, {})
         book["files"] = files.get(book_id, [])
         book["other_documents"] = loose.get(book_id, [])
         book["reading"] = states.get(book_id) or reading_dict(None)
         result.append(book)
     return result
+
+
+def custom_values(ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Each book's custom columns' values (those it has), by the label a search names."""
+    rows = _rows(
+        "SELECT v.book_id, c.label, v.value FROM custom_value v"
+        f" JOIN custom_column c ON c.id = v.column_id WHERE {in_list('v.book_id', ids)}"
+        " ORDER BY c.label",
+        ids,
+    )
+    found: dict[int, dict[str, Any]] = defaultdict(dict)
+    for book_id, label, value in rows:
+        found[book_id][label] = json.loads(value)
+    return found
 
 
 def listing_lines(book_ids: Iterable[int]) -> list[dict[str, Any]]:

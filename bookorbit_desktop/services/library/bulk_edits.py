@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.library.custom.kinds import field_of
+from bookorbit_desktop.library.custom.values import set_values
 from bookorbit_desktop.library.editing.apply import edit_books
 from bookorbit_desktop.library.editing.bulk import FINISHED as FINISHED
 from bookorbit_desktop.library.editing.bulk import NUMBER_FROM_MAX as NUMBER_FROM_MAX
@@ -40,7 +42,7 @@ from bookorbit_desktop.library.editing.bulk import (
 from bookorbit_desktop.library.editing.values import LABELS
 from bookorbit_desktop.library.journal import steps
 from bookorbit_desktop.library.journal.record import EDIT, finish_step, recording, start_step
-from bookorbit_desktop.library.journal.rules import books_label
+from bookorbit_desktop.library.journal.rules import books_label, field_label
 from bookorbit_desktop.library.reading.edits import save_edit
 from bookorbit_desktop.library.reading.marking import NO_DATE, DateNeededError
 from bookorbit_desktop.library.store.models import Book, ReadingState, database
@@ -115,6 +117,7 @@ def _fields(request: BulkRequest) -> tuple[str, ...]:
     names += [_READING_LABELS[name] for name in request.reading]
     if request.add_tags or request.remove_tags:
         names.append("tags")
+    names += [field_label(field_of(column_id)) for column_id in request.custom]
     return tuple(names)
 
 
@@ -177,8 +180,13 @@ def _tags(book: BookPlan, run: _Writing) -> None:
         )
 
 
+def _custom(book: BookPlan, run: _Writing) -> None:
+    if book.custom:
+        set_values([book.book_id], book.custom, run.paths, clock=run.clock, step=run.step)
+
+
 # Each writes its share of one book's plan into the step; a BookOrbitError refuses the book.
-_WRITERS = (_metadata, _reading, _tags)
+_WRITERS = (_metadata, _reading, _tags, _custom)
 
 
 class BulkEditService:

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bookorbit_desktop.config import Paths
+from bookorbit_desktop.library.custom import store as custom_store
+from bookorbit_desktop.library.custom.kinds import Column, column_of, shown
+from bookorbit_desktop.library.custom.values import custom_values
 from bookorbit_desktop.library.editing.removal import (
     RemovalPlan,
     RemovalResult,
@@ -43,6 +46,7 @@ class EditForm:
     # "remove_tags" (several books), each a line of tags separated by commas.
     tag_counts: tuple[tuple[str, int], ...] = ()
     known_tags: tuple[str, ...] = ()
+    custom: tuple[Column, ...] = ()  # the custom columns, their texts in `texts` by `key`
 
 
 def identifiers_text(book: Book) -> str:
@@ -87,7 +91,12 @@ class BookEditService:
         numbers follow it); books that no longer exist are left out."""
         by_id = {b.id: b for b in Book.select().where(Book.id.in_(list(book_ids)))}
         books = [by_id[book_id] for book_id in dict.fromkeys(book_ids) if book_id in by_id]
-        each = [_texts(book) for book in books]
+        columns = tuple(custom_store.columns())
+        values = custom_store.book_values([book.id for book in books])
+        each = [
+            _texts(book) | {c.key: shown(values[book.id].get(c.id)) for c in columns}
+            for book in books
+        ]
         texts: dict[str, str] = {}
         mixed: set[str] = set()
         for name in each[0] if each else {}:
@@ -106,12 +115,14 @@ class BookEditService:
             tuple(b.title for b in books),
             tuple((name, carried[name]) for name in ordered(carried)),
             tuple(tag.name for tag in tag_counts()),
+            columns,
         )
 
     def save(self, book_ids: Sequence[int], typed: Mapping[str, str], cover: str | None) -> None:
         """Check and save the changed fields; InvalidValueError (nothing saved) when one is
         wrong, NotFoundError when a book is gone."""
-        fields = {name: text for name, text in typed.items() if name not in TAG_FIELDS}
+        custom = custom_values({n: t for n, t in typed.items() if column_of(n) is not None})
+        fields = {n: t for n, t in typed.items() if n not in TAG_FIELDS and column_of(n) is None}
         changes = changes_from_text(fields, Path(cover) if cover else None)
         add = parse_tags(typed.get("add_tags", ""))
         remove = parse_tags(typed.get("remove_tags", ""))
@@ -120,7 +131,7 @@ class BookEditService:
             held = [name for names in book_tags(book_ids).values() for name in names]
             add = [name for name in wanted if key(name) not in {key(n) for n in held}]
             remove = [name for name in held if key(name) not in {key(n) for n in wanted}]
-        edit_with_tags(book_ids, changes, self.paths, add=add, remove=remove)
+        edit_with_tags(book_ids, changes, self.paths, add=add, remove=remove, custom=custom)
 
     def removal_plans(self, book_ids: Sequence[int]) -> list[RemovalPlan]:
         return plan_removal(book_ids)

@@ -37,7 +37,9 @@ from bookorbit_desktop.library.search.query import found_query, match_condition
 from bookorbit_desktop.library.store import changes, pushed_keys
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.off_loop import off_loop
-from bookorbit_desktop.library.store.sql import INBOX_IDS, OUTSIDE_INBOX, in_list, outside_inbox
+from bookorbit_desktop.library.store.sql import INBOX_IDS, in_list, outside_inbox
+from bookorbit_desktop.services.library.book_statuses import BookStatuses as BookStatuses
+from bookorbit_desktop.services.library.custom_order import CUSTOM, custom_order
 
 T = TypeVar("T")
 
@@ -268,14 +270,20 @@ def ordered_ids(
     the browser's choice, `chosen_condition`) let through (of those `among`, if given), in
     the order of sort `column`."""
     direction = " DESC" if descending else ""
-    keys = ", ".join(f"{key}{direction}" for key in SORT_KEYS[column])
-    stored = SORT_KEYS[column][0].startswith("k.")
+    custom = column.startswith(CUSTOM)  # a custom column's: its values' keys (`custom_order`)
+    sorts = ["k.title"] if custom else SORT_KEYS[column]
+    keys = ", ".join(f"{key}{direction}" for key in sorts)
+    stored = sorts[0].startswith("k.")
     book_id, order = ("k.book_id", _STORED_ORDER) if stored else ("b.id", LIBRARY_ORDER)
     condition, params = _where(terms, status, where, chosen, few=among is not None, book_id=book_id)
     if among is not None:
         condition = f"{book_id} IN ({', '.join('?' for _id in among)}) AND {condition}"
         params = [*among, *params]
     tables = _tables(book_id, keys, condition)
+    if custom:  # the books without a value in the title order, read the title's way
+        with database.atomic():  # both in one snapshot
+            by_title = ordered_ids("title", False, terms, status, among=among, where=where, tag=tag)
+            return custom_order(column, descending, tables, condition, params, by_title)
     if column in pushed_keys.FRESH and among is not None:
         keys = f"{_fresh(column)}{direction}"  # a few books: each one's key worked out afresh
     plain = f"SELECT {book_id} {tables} WHERE {condition} ORDER BY {keys}, {order}"
@@ -329,53 +337,6 @@ def status_counts() -> dict[str, int]:
     held = database.execute_sql(f"SELECT count(*) FROM book b WHERE b.id IN {INBOX_IDS}")
     unread = books - int(held.fetchone()[0]) - sum(counts.values())
     return {**counts, "unread": unread} if unread else counts
-
-
-_NO_BOOK = 255  # the status code of an id no book has
-
-
-class BookStatuses:
-    """Every book's reading status, one byte a book at the book's id (250 KB for 250,000
-    books): the status counts follow a change to some books without counting every book
-    again, and are counted from it in a millisecond."""
-
-    def __init__(self) -> None:
-        self._codes = bytearray()
-        self._index: dict[str, int] = {}  # status -> its code
-
-    @classmethod
-    def read(cls) -> BookStatuses:
-        """The statuses as the library has them now (a book without a reading state is
-        unread) of the table's books: those waiting in the Inbox are not counted."""
-        statuses = cls()
-        rows = database.execute_sql(
-            "SELECT b.id, coalesce(r.status, 'unread') FROM book b"
-            f" LEFT OUTER JOIN reading_state r ON r.book_id = b.id WHERE {OUTSIDE_INBOX}"
-        ).fetchall()
-        codes = statuses._codes = bytearray([_NO_BOOK]) * (max((r[0] for r in rows), default=0) + 1)
-        index = statuses._index
-        for book_id, status in rows:
-            code = index.get(status)
-            codes[book_id] = index.setdefault(status, len(index)) if code is None else code
-        return statuses
-
-    def set(self, book_id: int, status: str) -> None:
-        """Book `book_id`'s status is now `status`."""
-        code = self._index.setdefault(status, len(self._index))
-        codes = self._codes
-        if book_id >= len(codes):
-            codes.extend(bytes([_NO_BOOK]) * (book_id + 1 - len(codes)))
-        codes[book_id] = code
-
-    def drop(self, book_id: int) -> None:
-        """Book `book_id` is no longer one of the table's books (removed, or in the Inbox)."""
-        if book_id < len(self._codes):
-            self._codes[book_id] = _NO_BOOK
-
-    def counts(self) -> dict[str, int]:
-        """How many books have each status (those no book has left out)."""
-        found = {name: self._codes.count(code) for name, code in self._index.items()}
-        return {name: count for name, count in found.items() if count}
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,14 @@
 """The library table's columns: how wide each is for its longest text, and which are shown
 (View ▸ Columns, and the same menu on the table's header). Title is always shown; the choice is
 kept with the column widths (`LibraryView.save_columns`). The optional columns of
-`more_columns` start hidden."""
+`more_columns` and the custom columns (`custom_columns`) start hidden."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QFontMetrics
 from PySide6.QtWidgets import QMenu, QTableView
 
 from bookorbit_desktop.services.library.service import HARDCOVER_LABELS, STATUS_LABELS
@@ -89,6 +89,11 @@ _MENU_TEXTS = {
 
 
 class ColumnsMenu(QMenu):
+    """The columns to show, the custom columns after the others (`set_custom`), and Custom
+    Columns… (`manage_requested`)."""
+
+    manage_requested = Signal()
+
     def __init__(self, table: QTableView, changed: Callable[[], None]) -> None:
         super().__init__("&Columns", table)
         self._table = table
@@ -103,14 +108,32 @@ class ColumnsMenu(QMenu):
             action.setChecked(not table.isColumnHidden(index))
             action.setData(index)
             action.toggled.connect(lambda shown, column=index: self._show(column, shown))
+        self._custom: list[QAction] = []
+        self._custom_end = self.addSeparator()
+        self.addAction("Custo&m Columns…", self.manage_requested.emit)
         self.aboutToShow.connect(self._mark_shown)
         header = table.horizontalHeader()
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._popup)
 
+    def set_custom(self, names: Sequence[str], first: int) -> None:
+        """Offer the custom columns `names`, the table's columns from `first` on."""
+        for action in self._custom:
+            self.removeAction(action)
+            action.deleteLater()
+        self._custom = []
+        for index, name in enumerate(names, first):
+            action = QAction(name.replace("&", "&&"), self)
+            action.setCheckable(True)
+            action.setData(index)
+            action.toggled.connect(lambda shown, column=index: self._show(column, shown))
+            self.insertAction(self._custom_end, action)
+            self._custom.append(action)
+
     def _mark_shown(self) -> None:
         for action in self.actions():
-            action.setChecked(not self._table.isColumnHidden(action.data()))
+            if isinstance(action.data(), int):
+                action.setChecked(not self._table.isColumnHidden(action.data()))
 
     def _show(self, column: int, shown: bool) -> None:
         if self._table.isColumnHidden(column) != shown:

@@ -99,6 +99,9 @@ class BookActions(QObject):
             window.menuBar().insertMenu(view_menu.menuAction(), edit_menu)
         # Edit ▸ Undo and Redo, first in that menu; an undo reloads the library as a removal.
         self.undo = UndoActions(UndoService(service.paths), window, edit_menu, on_removed)
+        # The custom columns follow an Undo of theirs; a change of theirs renames Undo.
+        self.undo.refreshed.connect(library.custom_columns.show_columns)
+        library.custom_columns.on_changed = self.undo.refresh
         if edit_menu is not None:  # Edit ▸ Authors…: filing them reorders the library
             self.authors = AuthorsAction(AuthorsService(), window, edit_menu, self._after_filing)
         self.history: BookHistory | None = None  # the panel's History section

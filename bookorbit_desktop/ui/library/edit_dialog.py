@@ -2,7 +2,7 @@
 release date, pages, tags, cover, identifiers (`identifiers_editor`, the ISBN among them) and
 description (`description_editor`, rich text), or several books' authors, series, language and
 tags at once (`tag_editor`), with the fields of `bulk_fields` (publisher, series numbers,
-status, rating).
+status, rating); and the custom columns' values (`custom_fields`), for one book or several.
 
 Only the fields the user changed are saved (a field where several books differ stays empty and
 is left alone unless typed into). The values are checked by the library's edit rules through
@@ -35,6 +35,7 @@ from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.library.edits import SHARED_FIELDS, EditForm
 from bookorbit_desktop.ui.asyncqt import open_box
 from bookorbit_desktop.ui.library import bulk_fields, bulk_run
+from bookorbit_desktop.ui.library.custom_fields import CustomFields
 from bookorbit_desktop.ui.library.description_editor import DescriptionEditor
 from bookorbit_desktop.ui.library.identifiers_editor import IdentifiersEditor
 from bookorbit_desktop.ui.library.tag_editor import TagEditor
@@ -106,6 +107,7 @@ class EditDialog(QDialog):
             if tag_line is not None:
                 tag_line.textEdited.connect(self._unask)
         self.bulk = bulk_fields.BulkFields(fields, form, self._unask) if many else None
+        self.custom = CustomFields(form, self._unask)  # the custom columns' values
         self.description: DescriptionEditor | None = None
         self.identifiers: IdentifiersEditor | None = None
         self.cover_label: QLabel | None = None
@@ -122,6 +124,7 @@ class EditDialog(QDialog):
             side.addRow("&Identifiers:", self.identifiers)
             self.description = DescriptionEditor(form.texts.get("description", ""))
             side.addRow("Descripti&on:", self.description)
+        self.custom.add_to(fields)
         self.error_label = plain_label()
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #b3261e;")
@@ -160,6 +163,7 @@ class EditDialog(QDialog):
         changed = {
             **{n: text for n, text in typed.items() if text != opened.get(n, "")},
             **self.tags.changed(),
+            **self.custom.changed(),
         }
         return changed | (self.bulk.changed() if self.bulk is not None else {})
 

@@ -36,6 +36,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Qt, Signal
 
 from bookorbit_desktop.services.library import table_window
+from bookorbit_desktop.services.library.custom_columns import Column
 from bookorbit_desktop.services.library.rows import TableBook
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.library.model import (
@@ -43,13 +44,11 @@ from bookorbit_desktop.ui.library.model import (
     ANSWERED_ROLES,
     BOOK_ID_ROLE,
     COLUMN_KEYS,
-    COLUMNS,
     DISPLAY_ROLE,
     PROGRESS_COLUMN,
     PROGRESS_ROLE,
     RIGHT_ALIGNED,
     BookColumns,
-    display,
     narrows,
 )
 from bookorbit_desktop.ui.library.table_reads import (
@@ -176,7 +175,7 @@ class LazyLibraryModel(BookColumns):
         gone: Collection[int],
     ) -> None:
         self._stamp += 1
-        last = len(COLUMNS) - 1
+        last = self.columnCount() - 1
         statuses = self._statuses
         if statuses is not None:
             for changed in fresh.values():
@@ -394,9 +393,19 @@ class LazyLibraryModel(BookColumns):
             return None
         if role == PROGRESS_ROLE:
             return book.progress
-        return display(book, index.column())
+        return self.text(book, index.column())
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         # Shown as a reset, not layoutChanged: views re-select the current book by id then.
         descending = order == Qt.SortOrder.DescendingOrder
-        self._refilter(replace(self._order_by, column=COLUMN_KEYS[column], descending=descending))
+        self._refilter(
+            replace(self._order_by, column=self.column_key(column), descending=descending)
+        )
+
+    def set_custom(self, columns: Sequence[Column]) -> None:
+        """Show these custom columns (their values read again); a sort by one no longer there
+        is by title again."""
+        self._pages.clear()
+        super().set_custom(columns)
+        if self._order_by.column not in {*COLUMN_KEYS, *(c.key for c in self.custom)}:
+            self._refilter(replace(self._order_by, column=COLUMN_KEYS[0], descending=False))

@@ -22,6 +22,7 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from bookorbit_desktop.gc_pause import paused_collection
 from bookorbit_desktop.services.library.cell_edits import EDITABLE
+from bookorbit_desktop.services.library.custom_columns import Column
 from bookorbit_desktop.services.library.records import BookRow
 from bookorbit_desktop.services.library.rows import TableBook, table_book
 from bookorbit_desktop.services.library.service import (
@@ -219,10 +220,45 @@ def sort_key(column: int) -> Callable[[Row], Any]:
 
 
 class BookColumns(HeadedTable):
-    """The library table's columns and their headers, for every model that shows them; the
-    cells of `EDITABLE` columns can be edited (`cell_editing`)."""
+    """The library table's columns and their headers, for every model that shows them, and
+    after them the library's custom columns (`set_custom`); the cells of `EDITABLE` columns
+    can be edited (`cell_editing`)."""
 
     headers = tuple(title for _key, title in COLUMNS)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.custom: tuple[Column, ...] = ()
+
+    def set_custom(self, columns: Sequence[Column]) -> None:
+        """Show these custom columns after the others (a reset)."""
+        self.beginResetModel()
+        self.custom = tuple(columns)
+        self.endResetModel()
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's default)
+        return 0 if parent.isValid() else len(self.headers) + len(self.custom)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if section >= len(self.headers) and orientation == Qt.Orientation.Horizontal:
+            shown = role == Qt.ItemDataRole.DisplayRole
+            return self.custom[section - len(self.headers)].name if shown else None
+        return super().headerData(section, orientation, role)
+
+    def column_key(self, column: int) -> str:
+        """The key of `column`: a `COLUMN_KEYS` one, or `custom:<id>`."""
+        if column < len(COLUMN_KEYS):
+            return COLUMN_KEYS[column]
+        return self.custom[column - len(COLUMN_KEYS)].key
+
+    def text(self, book: TableBook, column: int) -> str:
+        """The text of `book` in `column` (`display`; a custom column's value as shown)."""
+        if column < len(COLUMN_KEYS):
+            return display(book, column)
+        wanted = self.custom[column - len(COLUMN_KEYS)].id
+        return next((shown for column_id, shown in book.custom if column_id == wanted), "")
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         flags = super().flags(index)

@@ -21,12 +21,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import (
-    QColor,
-    QDragEnterEvent,
-    QDropEvent,
-    QPainter,
-)
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -50,6 +45,7 @@ from bookorbit_desktop.ui.library.columns import (
     shared_widths,
 )
 from bookorbit_desktop.ui.library.cover_grid import CoverGrid
+from bookorbit_desktop.ui.library.custom_columns import CustomColumns
 from bookorbit_desktop.ui.library.lazy_model import LazyLibraryModel
 from bookorbit_desktop.ui.library.model import (
     BOOK_ID_ROLE,
@@ -187,6 +183,8 @@ class LibraryView(QWidget):
         header.sectionResized.connect(self._section_resized)
         self.table.resized.connect(self.fit_title_column)  # the room it has, once laid out
         self.columns_menu = ColumnsMenu(self.table, self.fit_title_column)
+        menu = self.columns_menu  # the custom columns are shown once read (`show_columns`)
+        self.custom_columns = CustomColumns(self.model, self.table, menu, self.fit_title_column)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.model.modelAboutToBeReset.connect(self._keep_selection)
         self.model.modelReset.connect(self._after_reset)
@@ -221,8 +219,8 @@ class LibraryView(QWidget):
     def _section_resized(self, index: int, _old: int, new: int) -> None:
         if self._fitting or index == 0 or not new or self.table.isColumnHidden(index):
             return  # (a column being hidden is first resized to nothing)
-        if COLUMN_KEYS[index] in ELASTIC:  # the user dragged it: the width wanted from now on
-            self._preferred[COLUMN_KEYS[index]] = new
+        if (key := self.model.column_key(index)) in ELASTIC:  # dragged: the width wanted now
+            self._preferred[key] = new
         self.fit_title_column()
 
     def fit_title_column(self) -> None:
@@ -264,7 +262,8 @@ class LibraryView(QWidget):
     def restore_columns(self, state: QByteArray) -> None:
         header = self.table.horizontalHeader()
         if header.restoreState(state):  # also sorts the table as it was sorted
-            hide_unsaved(self.table, state, [COLUMN_KEYS.index(key) for key in OPTIONAL])
+            optional = [COLUMN_KEYS.index(key) for key in OPTIONAL]
+            hide_unsaved(self.table, state, [*optional, *self.custom_columns.indexes()])
             for key in ELASTIC:
                 self._preferred[key] = header.sectionSize(COLUMN_KEYS.index(key))
             self.fit_title_column()

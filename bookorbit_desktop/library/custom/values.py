@@ -1,0 +1,69 @@
+"""Setting books' custom values: one book's or many at once, checked first, one step of the
+change journal (recorded with the books' other values, so undo takes them back)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from bookorbit_desktop.config import Paths
+from bookorbit_desktop.errors import InvalidValueError, NotFoundError
+from bookorbit_desktop.library.custom import store
+from bookorbit_desktop.library.custom.kinds import column_of, parse
+from bookorbit_desktop.library.journal.record import recording
+from bookorbit_desktop.library.journal.rules import books_label
+from bookorbit_desktop.library.store.found import check_found
+from bookorbit_desktop.library.store.models import Book, database
+
+
+def assignments(texts: Sequence[str]) -> dict[str, str]:
+    """`#label=value` (or `name=value`; an empty value clears) as the columns' fields
+    (`custom:<id>`) -> the text typed; InvalidValueError or NotFoundError for a wrong one."""
+    found: dict[str, str] = {}
+    for text in texts:
+        name, equals, value = text.partition("=")
+        if not equals or not name.strip():
+            raise InvalidValueError(f"“{text}” is not #name=value.")
+        found[store.named(name.strip()).key] = value
+    return found
+
+
+def custom_values(typed: Mapping[str, str]) -> dict[int, Any]:
+    """The custom columns' texts typed by field (`custom:<id>`), checked: column id -> value
+    (InvalidValueError naming the column; NotFoundError for one deleted meanwhile)."""
+    found: dict[int, Any] = {}
+    for name, text in typed.items():
+        column_id = column_of(name)
+        column = None if column_id is None else store.column(column_id)
+        if column is None:
+            raise NotFoundError("A custom column was deleted meanwhile. Open the dialog again.")
+        found[column.id] = parse(column, text)
+    return found
+
+
+def set_values(
+    book_ids: Sequence[int],
+    values: Mapping[int, Any],
+    paths: Paths | None = None,
+    *,
+    clock: Callable[[], float] = time.time,
+    step: int | None = None,
+) -> list[int]:
+    """Give every book of `book_ids` the `values` (column id -> checked value, None clears),
+    as one step ("Edit “Emma”", "Edit 3 Books"), or as part of `step`; return the ids.
+    NotFoundError when a book is missing; nothing is written then."""
+    ids = list(dict.fromkeys(book_ids))
+    if not ids or not values:
+        raise InvalidValueError("Nothing to change. Give at least one book and one value.")
+    with database.atomic("IMMEDIATE"):
+        found = {book.id: book for book in Book.select().where(Book.id.in_(ids))}
+        check_found(ids, found)
+        label = books_label("Edit", [found[book_id].title for book_id in ids])
+        now = clock()
+        with recording(label, ids, paths=paths, covers=False, step=step, clock=clock):
+            for book_id in ids:
+                for column_id, value in values.items():
+                    store.write(book_id, column_id, value)
+            Book.update(updated_at=now).where(Book.id.in_(ids)).execute()
+    return ids

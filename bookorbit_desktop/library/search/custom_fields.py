@@ -1,0 +1,73 @@
+"""Where a custom column's values are, for the search language's `#label:` terms: the column
+the user searches (`custom.store`), its kind (which of the built-in fields' rules its values
+follow), and the SQL that reaches them.
+
+A number, a rating, a date and a yes/no compare the value's stored key (`custom_value.key`,
+read from the index of (column, key, book)); a text compares the value, folded as the key keeps
+it; a tag-like column's values one by one. `#label:""` finds the books without a value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bookorbit_desktop.library.custom import store
+from bookorbit_desktop.library.custom.kinds import NUMBERS, Column
+from bookorbit_desktop.library.search.grammar import SearchError, Term
+
+NUMBER, DATE, YES_NO, TEXT = "number", "date", "yes-no", "text"
+
+
+@dataclass(frozen=True)
+class CustomField:
+    """A column's values for a search: compared as `kind`; `column`, the SQL of a value in the
+    query `among` (ids of the books whose value passes `{test}`); `folded` its folded text."""
+
+    kind: str
+    column: str
+    among: str
+    folded: str | None
+
+
+def custom_field(term: Term) -> CustomField:
+    """The field of `#label`; SearchError naming the columns there are when there is none."""
+    assert term.field is not None
+    column = store.by_label(term.field)
+    if column is None:
+        labels = ", ".join(f"#{c.label}" for c in store.columns()) or "none yet"
+        raise SearchError(
+            f"Unknown column '{term.field}' — the custom columns are: {labels}",
+            term.start,
+            term.end,
+        )
+    return _field(column)
+
+
+def _field(column: Column) -> CustomField:
+    rows = f"FROM custom_value cv WHERE cv.column_id = {int(column.id)}"
+    among = f"SELECT cv.book_id AS id {rows} AND {{test}}"
+    if column.multiple:
+        each = (
+            "SELECT cv.book_id AS id FROM custom_value cv, json_each(cv.value) j"
+            f" WHERE cv.column_id = {int(column.id)} AND {{test}}"
+        )
+        return CustomField(TEXT, "j.value", each, None)
+    if column.kind in NUMBERS:
+        return CustomField(NUMBER, "cv.key", among, None)
+    if column.kind == "datetime":
+        return CustomField(DATE, "cv.key", among, None)
+    if column.kind == "bool":
+        return CustomField(YES_NO, "cv.key", among, None)
+    return CustomField(TEXT, "json_extract(cv.value, '$')", among, "cv.key")
+
+
+def yes_no(term: Term) -> int:
+    """1 for `#label:true` (or yes), 0 for false (or no); SearchError for another word."""
+    word = term.value.lower()
+    if term.op not in ("", "=") or word not in ("true", "yes", "false", "no"):
+        raise SearchError(
+            f"'{term.field}' is yes or no: use {term.field}:true, :false or :\"\"",
+            term.start,
+            term.end,
+        )
+    return int(word in ("true", "yes"))
