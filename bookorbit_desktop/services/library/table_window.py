@@ -282,7 +282,9 @@ def ordered_ids(
     tables = _tables(book_id, keys, condition)
     if custom:  # the books without a value in the title order, read the title's way
         with database.atomic():  # both in one snapshot
-            by_title = ordered_ids("title", False, terms, status, among=among, where=where, tag=tag)
+            by_title = ordered_ids(
+                "title", False, terms, status, among=among, where=where, chosen=chosen
+            )
             return custom_order(column, descending, tables, condition, params, by_title)
     if column in pushed_keys.FRESH and among is not None:
         keys = f"{_fresh(column)}{direction}"  # a few books: each one's key worked out afresh
