@@ -5,12 +5,14 @@ table, and with the status and tag filters."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from bookorbit_desktop.library.custom.columns import add_column
 from bookorbit_desktop.library.custom.values import set_values
 from bookorbit_desktop.library.tags.changes import change_tags
-from bookorbit_desktop.services.library.table_window import ordered_ids
+from bookorbit_desktop.services.library.table_window import chosen_condition, ordered_ids
 from tests.factories import add_book
 
 # title: value, status
@@ -49,7 +51,8 @@ def test_the_values_then_the_books_without_one_by_title(shelf):
         "Anathem", "Zoë", "Solaris", "Dune", "Emma", "Ubik"]  # fmt: skip
     assert titled(ids, ordered_ids(column, False, status="read")) == [
         "Ubik", "Dune", "Solaris", "Anathem"]  # fmt: skip
-    assert titled(ids, ordered_ids(column, True, tag="owned")) == ["Zoë", "Dune", "Ubik"]
+    owned = chosen_condition('tags:="owned"', date.today())  # the browser's choice of a tag
+    assert titled(ids, ordered_ids(column, True, chosen=owned)) == ["Zoë", "Dune", "Ubik"]
 
 
 @pytest.mark.parametrize("descending", [False, True])

@@ -12,12 +12,11 @@ The fields, and what a value means in each:
     added, finished, started, published      a date (`search.dates`): `2024`, `>2025-01-01`,
                                              `<30daysago`; true/false
     status       a reading status by name or label (`reading`, `want`, "on hold"); `=` exactly
-    hardcover    `matched` (linked), `unmatched` (no Hardcover book yet: not matched, to be
-                 reviewed, no match found, an error), or a state: linked, needs_review,
-                 no_match, error, excluded, removed
-    #label       a custom column (`search.custom_fields`), as the fields of its kind: a text
-                 as publisher, a tag-like column as tags, a number or a rating as pages, a
-                 date as published; a yes/no `true` or `false`; `#label:""` no value
+    hardcover    `matched` (linked), `unmatched` (not matched, to review, no match, an error),
+                 or a state: linked, needs_review, no_match, error, excluded, removed
+    #label       a custom column (`search.custom_fields`) as the fields of its kind (text as
+                 publisher, tag-like as tags, number or rating as pages, date as published);
+                 yes/no `true` or `false`; `#label:""` no value
 Plain words look in the title, authors and series, through the library's search index, as the
 filter box always has. Every value's mistake is a `SearchError` at the value's place.
 """
@@ -267,9 +266,7 @@ class _Compiler:
             return self.words([term])
         field = ALIASES.get(term.field, term.field)
         if term.op == "!=":
-            return _negated(
-                self.term(Term(field, "=", term.value, term.quoted, term.start, term.end))
-            )
+            return _negated(self.term(dataclasses.replace(term, op="=")))
         if field.startswith("#"):
             return self.custom(term)
         if field not in FIELDS:
@@ -282,8 +279,7 @@ class _Compiler:
         if field == "hardcover":
             return self.hardcover(term)
         place = _PLACES[field]
-        presence = self.presence(term, place)
-        if presence is not None:
+        if (presence := self.presence(term, place)) is not None:
             return presence
         if field in NUMBER_PLACES:
             return self.number(term, place)
@@ -299,8 +295,7 @@ class _Compiler:
             return _negated(place.holds("1", ()))
         if found.kind == custom_fields.YES_NO:
             return place.holds(f"{place.column} = ?", [custom_fields.yes_no(term)])
-        presence = self.presence(term, place)
-        if presence is not None:
+        if (presence := self.presence(term, place)) is not None:
             return presence
         if found.kind == custom_fields.NUMBER:
             return self.number(term, place)
