@@ -11,8 +11,9 @@ what reaches it.
 from __future__ import annotations
 
 import hashlib
+import json
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from bookorbit_desktop.config import Paths
@@ -26,7 +27,7 @@ from bookorbit_desktop.library.store.models import (
     ReadingState,
     database,
 )
-from bookorbit_desktop.library.store.typed import tuples
+from bookorbit_desktop.library.store.typed import dicts, tuples
 from bookorbit_desktop.library.store.user_edits import BookEdit, mark_edited
 from bookorbit_desktop.library.tags.store import book_tags, set_book_tags
 
@@ -56,8 +57,16 @@ def read_values(book_ids: Iterable[int], paths: Paths | None = None) -> dict[int
     """Each existing book's values (a missing book is left out). Without `paths` the cover is
     its path alone (its image is not read)."""
     ids = list(dict.fromkeys(book_ids))
-    books = {b.id: b for b in Book.select().where(Book.id.in_(ids))}
-    states = {s.book_id: s for s in ReadingState.select().where(ReadingState.book.in_(ids))}
+    # The columns the values hold, as plain rows: a model instance per book was most of the
+    # time of reading many books.
+    wanted = ("title", "sort_title", "isbn13", "isbn10", "cover_path", *PLAIN)
+    book_rows = Book.select(Book.id, *(getattr(Book, n) for n in wanted)).where(Book.id.in_(ids))
+    books = {row["id"]: row for row in dicts(book_rows)}
+    reading = (*READING, *DATES, *(f"{name}_source" for name in DATES))
+    state_rows = ReadingState.select(
+        ReadingState.book, *(getattr(ReadingState, n) for n in reading)
+    ).where(ReadingState.book.in_(ids))
+    states = {row["book"]: row for row in dicts(state_rows)}
     marks: dict[int, list[str]] = {book_id: [] for book_id in ids}
     for mark in BookEdit.select().where(BookEdit.book.in_(ids)).order_by(BookEdit.field):
         marks[mark.book_id].append(mark.field)
@@ -76,19 +85,17 @@ def read_values(book_ids: Iterable[int], paths: Paths | None = None) -> dict[int
         book = books.get(book_id)
         if book is None:
             continue
-        values: dict[str, Any] = {name: getattr(book, name) for name in PLAIN}
-        values["title"] = [book.title, book.sort_title]
+        values: dict[str, Any] = {name: book[name] for name in PLAIN}
+        values["title"] = [book["title"], book["sort_title"]]
         values["authors"] = authors[book_id]
         values["tags"] = tags[book_id]
-        values["isbn"] = [book.isbn13, book.isbn10]
-        values["cover"] = _cover(paths, book.cover_path)
+        values["isbn"] = [book["isbn13"], book["isbn10"]]
+        values["cover"] = _cover(paths, book["cover_path"])
         state = states.get(book_id)
         for name in READING:
-            values[name] = getattr(state, name) if state else _READING_DEFAULTS[name]
+            values[name] = state[name] if state else _READING_DEFAULTS[name]
         for name in DATES:
-            values[name] = (
-                [getattr(state, name), getattr(state, f"{name}_source")] if state else [None, None]
-            )
+            values[name] = [state[name], state[f"{name}_source"]] if state else [None, None]
         values["marks"] = marks[book_id]
         found[book_id] = values
     return found
@@ -96,12 +103,40 @@ def read_values(book_ids: Iterable[int], paths: Paths | None = None) -> dict[int
 
 def set_authors(book_id: int, names: list[str]) -> None:
     """The book's authors become `names`, in that order (authors new to the library added)."""
-    BookAuthor.delete().where(BookAuthor.book == book_id).execute()
-    for position, name in enumerate(names):
-        author = Author.get_or_none(Author.name == name)
-        if author is None:
-            author = Author.create(name=name, sort_name=author_sort(name))
-        BookAuthor.create(book=book_id, author=author.id, position=position, role="aut")
+    set_authors_of({book_id: names})
+
+
+def set_authors_of(books: Mapping[int, Sequence[str]]) -> None:
+    """Each book's authors become its names, in that order (authors new to the library added
+    with their sort name), a statement per kind of write however many books."""
+    wanted = list(dict.fromkeys(name for names in books.values() for name in names))
+    ids = _author_ids(wanted)
+    new = [name for name in wanted if name not in ids]
+    cursor = database.cursor()
+    cursor.executemany(
+        "INSERT INTO author (name, sort_name) VALUES (?, ?)",
+        [(name, author_sort(name)) for name in new],
+    )
+    ids.update(_author_ids(new))
+    cursor.executemany("DELETE FROM book_author WHERE book_id = ?", [(b,) for b in books])
+    cursor.executemany(
+        "INSERT INTO book_author (book_id, author_id, position, role) VALUES (?, ?, ?, 'aut')",
+        [
+            (book_id, ids[name], position)
+            for book_id, names in books.items()
+            for position, name in enumerate(names)
+        ],
+    )
+
+
+def _author_ids(names: Sequence[str]) -> dict[str, int]:
+    if not names:
+        return {}
+    rows = database.execute_sql(
+        "SELECT name, id FROM author WHERE name IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(names)),),
+    )
+    return {name: int(author_id) for name, author_id in rows}
 
 
 def write_values(
