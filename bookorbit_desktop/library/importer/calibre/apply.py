@@ -50,6 +50,7 @@ class CalibreSummary:
     brought: int = 0  # books whose calibre fields were laid on
     missing: list[Path] = field(default_factory=list)  # files calibre lists that are not there
     undated: int = 0  # books the status column marked read, with no finish date
+    finished_column: str | None = None  # the column giving finish dates (its label)
     cancelled: bool = False
 
 
@@ -78,7 +79,13 @@ def import_calibre(
         progress=progress,
         should_cancel=should_cancel,
     )
-    summary = CalibreSummary(files, len(books), missing=missing, cancelled=files.cancelled)
+    summary = CalibreSummary(
+        files,
+        len(books),
+        missing=missing,
+        finished_column=columns.finished,
+        cancelled=files.cancelled,
+    )
     if open_library is not None:
         open_library()  # when every file was known, the file import needed no library
     if summary.cancelled:
