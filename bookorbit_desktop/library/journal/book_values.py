@@ -21,13 +21,10 @@ from bookorbit_desktop.library.metadata.author_sort import author_sort
 from bookorbit_desktop.library.metadata.covers import cover_file, write_atomically
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import (
-    Author,
     Book,
-    BookAuthor,
     ReadingState,
     database,
 )
-from bookorbit_desktop.library.store.typed import dicts, tuples
 from bookorbit_desktop.library.store.user_edits import BookEdit, mark_edited
 from bookorbit_desktop.library.tags.store import book_tags, set_book_tags
 
@@ -57,27 +54,25 @@ def read_values(book_ids: Iterable[int], paths: Paths | None = None) -> dict[int
     """Each existing book's values (a missing book is left out). Without `paths` the cover is
     its path alone (its image is not read)."""
     ids = list(dict.fromkeys(book_ids))
-    # The columns the values hold, as plain rows: a model instance per book was most of the
-    # time of reading many books.
-    wanted = ("title", "sort_title", "isbn13", "isbn10", "cover_path", *PLAIN)
-    book_rows = Book.select(Book.id, *(getattr(Book, n) for n in wanted)).where(Book.id.in_(ids))
-    books = {row["id"]: row for row in dicts(book_rows)}
-    reading = (*READING, *DATES, *(f"{name}_source" for name in DATES))
-    state_rows = ReadingState.select(
-        ReadingState.book, *(getattr(ReadingState, n) for n in reading)
-    ).where(ReadingState.book.in_(ids))
-    states = {row["book"]: row for row in dicts(state_rows)}
-    marks: dict[int, list[str]] = {book_id: [] for book_id in ids}
-    for mark in BookEdit.select().where(BookEdit.book.in_(ids)).order_by(BookEdit.field):
-        marks[mark.book_id].append(mark.field)
-    authors: dict[int, list[str]] = {book_id: [] for book_id in ids}
-    credits = (
-        BookAuthor.select(BookAuthor.book, Author.name)
-        .join(Author)
-        .where(BookAuthor.book.in_(ids))
-        .order_by(BookAuthor.book, BookAuthor.position)
+    # Plain rows, the ids as one parameter: a model instance per book was most of the time
+    # of reading many books.
+    books = _rows(
+        Book, "id", ("title", "sort_title", "isbn13", "isbn10", "cover_path", *PLAIN), ids
     )
-    for book_id, name in tuples(credits):
+    reading = (*READING, *DATES, *(f"{name}_source" for name in DATES))
+    states = _rows(ReadingState, "book_id", reading, ids)
+    marks: dict[int, list[str]] = {book_id: [] for book_id in ids}
+    for book_id, field in database.execute_sql(
+        f"SELECT book_id, field FROM book_edit WHERE book_id IN {_IDS} ORDER BY field",
+        (json.dumps(ids),),
+    ):
+        marks[book_id].append(field)
+    authors: dict[int, list[str]] = {book_id: [] for book_id in ids}
+    for book_id, name in database.execute_sql(
+        "SELECT l.book_id, a.name FROM book_author l JOIN author a ON a.id = l.author_id"
+        f" WHERE l.book_id IN {_IDS} ORDER BY l.book_id, l.position",
+        (json.dumps(ids),),
+    ):
         authors[book_id].append(name)
     tags = book_tags(ids)
     found = {}
@@ -99,6 +94,28 @@ def read_values(book_ids: Iterable[int], paths: Paths | None = None) -> dict[int
         values["marks"] = marks[book_id]
         found[book_id] = values
     return found
+
+
+_IDS = "(SELECT value FROM json_each(?))"  # the ids given as one JSON list
+
+
+def _rows(
+    model: type[Book] | type[ReadingState], key: str, names: Sequence[str], ids: list[int]
+) -> dict[int, dict[str, Any]]:
+    """The rows of `ids` (in the column `key`): `names` as the model's fields give them."""
+    fields = [model._meta.fields[name] for name in names]
+    columns = ", ".join(field.column_name for field in fields)
+    rows = database.execute_sql(
+        f"SELECT {key}, {columns} FROM {model._meta.table_name} WHERE {key} IN {_IDS}",
+        (json.dumps(ids),),
+    )
+    return {
+        row[0]: {
+            name: None if value is None else field.python_value(value)
+            for name, field, value in zip(names, fields, row[1:], strict=True)
+        }
+        for row in rows
+    }
 
 
 def set_authors(book_id: int, names: list[str]) -> None:

@@ -16,8 +16,3 @@ from peewee import BaseQuery
 def tuples(query: BaseQuery) -> Iterator[tuple[Any, ...]]:
     """The rows of `query` as plain tuples (its columns in select order)."""
     return cast("Iterator[tuple[Any, ...]]", iter(query.tuples()))
-
-
-def dicts(query: BaseQuery) -> Iterator[dict[str, Any]]:
-    """The rows of `query` as plain dicts (by field name, values as the fields give them)."""
-    return cast("Iterator[dict[str, Any]]", iter(query.dicts()))
