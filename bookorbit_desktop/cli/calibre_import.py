@@ -34,6 +34,12 @@ def add_calibre_arguments(parser: argparse.ArgumentParser) -> None:
         help="with --calibre-library: the calibre column that gives the reading status "
         "(a yes/no column, or one of words such as Read, Reading, To read), e.g. '#read'",
     )
+    parser.add_argument(
+        "--finished-column",
+        metavar="COLUMN",
+        help="with --status-column: the calibre date column that gives the finish date of a "
+        "book it marks read, e.g. '#date_read' (without it such books have no finish date)",
+    )
 
 
 def run_calibre_import(
@@ -58,6 +64,7 @@ def run_calibre_import(
             open_library=ctx.open_library,
             progress=printer,
             status_column=args.status_column,
+            finished_column=args.finished_column,
         )
     except InvalidValueError as error:
         print(error, file=sys.stderr)
@@ -71,6 +78,13 @@ def run_calibre_import(
         f"calibre: {counted(summary.books, 'book')} read, "
         f"{counted(summary.brought, 'book')} given calibre's fields{step}."
     )
+    if summary.undated:
+        why = (
+            f"calibre's #{summary.finished_column} holds none"
+            if summary.finished_column
+            else "no date column was named (--finished-column)"
+        )
+        print(f"{counted(summary.undated, 'book')} marked read without a finish date: {why}.")
     if summary.missing:
         print(f"{counted(len(summary.missing), 'file')} calibre lists could not be found:")
         for path in summary.missing:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,18 +59,19 @@ def collect_file_names(
     failures: list[ImportFailure] = []
     ignored = 0
     seen: set[str] = set()
+    resolved = _resolver()
     for number, source in enumerate(sources, start=1):
-        path = _resolved(source)
-        if path.is_dir():
-            found, not_books = _walk(str(path), skipped)
+        path = resolved(source)
+        if os.path.isdir(path):
+            found, not_books = _walk(path, skipped)
             ignored += not_books
-        elif path.is_file():
-            found = [str(path)]
-        elif path.exists():
-            failures.append(ImportFailure(path, "not a regular file"))
+        elif os.path.isfile(path):
+            found = [path]
+        elif os.path.exists(path):
+            failures.append(ImportFailure(Path(path), "not a regular file"))
             continue
         else:
-            failures.append(ImportFailure(path, "no such file or folder"))
+            failures.append(ImportFailure(Path(path), "no such file or folder"))
             continue
         # A walk finds each file once: only a later source can name one again (so the files
         # of the last source, most often the only one, are not remembered).
@@ -89,8 +90,9 @@ def source_ranges(sources: Iterable[str | os.PathLike[str]]) -> list[tuple[str, 
     library's files these sources can meet are read range by range in the order of their
     paths, and none of the others."""
     ranges = []
+    resolved = _resolver()
     for source in sources:
-        path = str(_resolved(source))
+        path = resolved(source)
         # The source itself: only a text holding NUL, which no path does, lies between.
         ranges.append((path, path + "\x01"))
         under = os.path.join(path, "")  # "/" stays "/"
@@ -112,6 +114,29 @@ def _resolved(source: str | os.PathLike[str]) -> Path:
         return path.resolve()
     except (OSError, RuntimeError):
         return Path(os.path.abspath(path))
+
+
+def _resolver() -> Callable[[str | os.PathLike[str]], str]:
+    """`_resolved` for many sources at once, as text: each folder on their paths is resolved
+    once (a calibre library names each file on its own, in a folder of its own), then a name
+    in a resolved folder is followed only when it is a link. A path with `..` in it is
+    resolved whole. The folders are remembered for these sources only."""
+    folders: dict[str, str] = {}
+
+    def resolved(source: str | os.PathLike[str]) -> str:
+        path = os.path.expanduser(os.fspath(source))
+        if not os.path.isabs(path) or ".." in path.split(os.sep):
+            return str(_resolved(path))
+        folder, name = os.path.split(os.path.normpath(path))
+        if not name:
+            return folder  # the root
+        known = folders.get(folder)
+        if known is None:
+            known = folders[folder] = resolved(folder)
+        named = os.path.join(known, name)
+        return str(_resolved(named)) if os.path.islink(named) else named
+
+    return resolved
 
 
 def _walk(root: str, skipped: set[str]) -> tuple[list[str], int]:

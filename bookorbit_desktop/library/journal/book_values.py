@@ -12,8 +12,9 @@ what reaches it.
 from __future__ import annotations
 
 import hashlib
+import json
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from bookorbit_desktop.config import Paths
@@ -23,13 +24,10 @@ from bookorbit_desktop.library.metadata.author_sort import author_sort
 from bookorbit_desktop.library.metadata.covers import cover_file, write_atomically
 from bookorbit_desktop.library.store import outbox
 from bookorbit_desktop.library.store.models import (
-    Author,
     Book,
-    BookAuthor,
     ReadingState,
     database,
 )
-from bookorbit_desktop.library.store.typed import tuples
 from bookorbit_desktop.library.store.user_edits import BookEdit, mark_edited
 from bookorbit_desktop.library.tags.store import book_tags, set_book_tags
 
@@ -59,19 +57,25 @@ def read_values(book_ids: Iterable[int], paths: Paths | None = None) -> dict[int
     """Each existing book's values (a missing book is left out). Without `paths` the cover is
     its path alone (its image is not read)."""
     ids = list(dict.fromkeys(book_ids))
-    books = {b.id: b for b in Book.select().where(Book.id.in_(ids))}
-    states = {s.book_id: s for s in ReadingState.select().where(ReadingState.book.in_(ids))}
-    marks: dict[int, list[str]] = {book_id: [] for book_id in ids}
-    for mark in BookEdit.select().where(BookEdit.book.in_(ids)).order_by(BookEdit.field):
-        marks[mark.book_id].append(mark.field)
-    authors: dict[int, list[str]] = {book_id: [] for book_id in ids}
-    credits = (
-        BookAuthor.select(BookAuthor.book, Author.name)
-        .join(Author)
-        .where(BookAuthor.book.in_(ids))
-        .order_by(BookAuthor.book, BookAuthor.position)
+    # Plain rows, the ids as one parameter: a model instance per book was most of the time
+    # of reading many books.
+    books = _rows(
+        Book, "id", ("title", "sort_title", "isbn13", "isbn10", "cover_path", *PLAIN), ids
     )
-    for book_id, name in tuples(credits):
+    reading = (*READING, *DATES, *(f"{name}_source" for name in DATES))
+    states = _rows(ReadingState, "book_id", reading, ids)
+    marks: dict[int, list[str]] = {book_id: [] for book_id in ids}
+    for book_id, field in database.execute_sql(
+        f"SELECT book_id, field FROM book_edit WHERE book_id IN {_IDS} ORDER BY field",
+        (json.dumps(ids),),
+    ):
+        marks[book_id].append(field)
+    authors: dict[int, list[str]] = {book_id: [] for book_id in ids}
+    for book_id, name in database.execute_sql(
+        "SELECT l.book_id, a.name FROM book_author l JOIN author a ON a.id = l.author_id"
+        f" WHERE l.book_id IN {_IDS} ORDER BY l.book_id, l.position",
+        (json.dumps(ids),),
+    ):
         authors[book_id].append(name)
     tags = book_tags(ids)
     column_ids = [column.id for column in custom.columns()]
@@ -81,19 +85,17 @@ def read_values(book_ids: Iterable[int], paths: Paths | None = None) -> dict[int
         book = books.get(book_id)
         if book is None:
             continue
-        values: dict[str, Any] = {name: getattr(book, name) for name in PLAIN}
-        values["title"] = [book.title, book.sort_title]
+        values: dict[str, Any] = {name: book[name] for name in PLAIN}
+        values["title"] = [book["title"], book["sort_title"]]
         values["authors"] = authors[book_id]
         values["tags"] = tags[book_id]
-        values["isbn"] = [book.isbn13, book.isbn10]
-        values["cover"] = _cover(paths, book.cover_path)
+        values["isbn"] = [book["isbn13"], book["isbn10"]]
+        values["cover"] = _cover(paths, book["cover_path"])
         state = states.get(book_id)
         for name in READING:
-            values[name] = getattr(state, name) if state else _READING_DEFAULTS[name]
+            values[name] = state[name] if state else _READING_DEFAULTS[name]
         for name in DATES:
-            values[name] = (
-                [getattr(state, name), getattr(state, f"{name}_source")] if state else [None, None]
-            )
+            values[name] = [state[name], state[f"{name}_source"]] if state else [None, None]
         for column_id in column_ids:
             values[field_of(column_id)] = customs[book_id].get(column_id)
         values["marks"] = marks[book_id]
@@ -101,14 +103,64 @@ def read_values(book_ids: Iterable[int], paths: Paths | None = None) -> dict[int
     return found
 
 
+_IDS = "(SELECT value FROM json_each(?))"  # the ids given as one JSON list
+
+
+def _rows(
+    model: type[Book] | type[ReadingState], key: str, names: Sequence[str], ids: list[int]
+) -> dict[int, dict[str, Any]]:
+    """The rows of `ids` (in the column `key`): `names` as the model's fields give them."""
+    fields = [model._meta.fields[name] for name in names]
+    columns = ", ".join(field.column_name for field in fields)
+    rows = database.execute_sql(
+        f"SELECT {key}, {columns} FROM {model._meta.table_name} WHERE {key} IN {_IDS}",
+        (json.dumps(ids),),
+    )
+    return {
+        row[0]: {
+            name: None if value is None else field.python_value(value)
+            for name, field, value in zip(names, fields, row[1:], strict=True)
+        }
+        for row in rows
+    }
+
+
 def set_authors(book_id: int, names: list[str]) -> None:
     """The book's authors become `names`, in that order (authors new to the library added)."""
-    BookAuthor.delete().where(BookAuthor.book == book_id).execute()
-    for position, name in enumerate(names):
-        author = Author.get_or_none(Author.name == name)
-        if author is None:
-            author = Author.create(name=name, sort_name=author_sort(name))
-        BookAuthor.create(book=book_id, author=author.id, position=position, role="aut")
+    set_authors_of({book_id: names})
+
+
+def set_authors_of(books: Mapping[int, Sequence[str]]) -> None:
+    """Each book's authors become its names, in that order (authors new to the library added
+    with their sort name), a statement per kind of write however many books."""
+    wanted = list(dict.fromkeys(name for names in books.values() for name in names))
+    ids = _author_ids(wanted)
+    new = [name for name in wanted if name not in ids]
+    cursor = database.cursor()
+    cursor.executemany(
+        "INSERT INTO author (name, sort_name) VALUES (?, ?)",
+        [(name, author_sort(name)) for name in new],
+    )
+    ids.update(_author_ids(new))
+    cursor.executemany("DELETE FROM book_author WHERE book_id = ?", [(b,) for b in books])
+    cursor.executemany(
+        "INSERT INTO book_author (book_id, author_id, position, role) VALUES (?, ?, ?, 'aut')",
+        [
+            (book_id, ids[name], position)
+            for book_id, names in books.items()
+            for position, name in enumerate(names)
+        ],
+    )
+
+
+def _author_ids(names: Sequence[str]) -> dict[str, int]:
+    if not names:
+        return {}
+    rows = database.execute_sql(
+        "SELECT name, id FROM author WHERE name IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(names)),),
+    )
+    return {name: int(author_id) for name, author_id in rows}
 
 
 def write_values(

@@ -7,6 +7,9 @@ table's SQL is the migration `edit_marks`.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Collection
+
 from peewee import AutoField, FloatField, ForeignKeyField, TextField
 
 from bookorbit_desktop.library.store.models import BaseModel, Book, database
@@ -28,8 +31,19 @@ class BookEdit(BaseModel):
 
 def edited_fields(book_id: int) -> frozenset[str]:
     """The fields of `book_id` the user edited."""
-    rows = database.execute_sql("SELECT field FROM book_edit WHERE book_id = ?", (book_id,))
-    return frozenset(str(field) for (field,) in rows)
+    return edited_fields_of([book_id])[book_id]
+
+
+def edited_fields_of(book_ids: Collection[int]) -> dict[int, frozenset[str]]:
+    """The fields each of `book_ids` has the user's value in, in one query however many."""
+    found: dict[int, set[str]] = {book_id: set() for book_id in book_ids}
+    rows = database.execute_sql(
+        "SELECT book_id, field FROM book_edit WHERE book_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(found)),),
+    )
+    for book_id, field in rows:
+        found[book_id].add(str(field))
+    return {book_id: frozenset(fields) for book_id, fields in found.items()}
 
 
 def mark_edited(book_id: int, fields: set[str] | frozenset[str], now: float) -> None:

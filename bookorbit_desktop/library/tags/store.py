@@ -9,7 +9,8 @@ included (a tag renamed in case only is renamed for every book); the journaled c
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bookorbit_desktop.library.store.models import database
@@ -84,18 +85,32 @@ def _tag_id(name: str) -> int:
 def set_book_tags(book_id: int, names: Iterable[str], now: float) -> None:
     """The book's tags become `names` (spelled so); a tag no book carries any more goes. The
     book's `updated_at` moves, so the change log tells the window and the catalog."""
-    wanted = {key(name): name for name in names}
+    set_tags_of({book_id: names}, now)
+
+
+def set_tags_of(books: Mapping[int, Iterable[str]], now: float) -> None:
+    """`set_book_tags` for each book, a statement per kind of write however many books: a tag
+    named by several takes the spelling of the last one to name it."""
+    wanted = {book_id: {key(name): name for name in names} for book_id, names in books.items()}
+    spelled: dict[str, str] = {}
+    for names in wanted.values():
+        spelled.update(names)
     with database.atomic():
-        database.execute_sql("UPDATE book SET updated_at = ? WHERE id = ?", (now, book_id))
-        ids = [_tag_id(name) for name in wanted.values()]
-        database.execute_sql(
-            f"DELETE FROM book_tag WHERE book_id = ? AND NOT {in_list('tag_id', ids)}",
-            [book_id, *ids],
+        ids = {tag_key: _tag_id(name) for tag_key, name in spelled.items()}
+        cursor = database.cursor()
+        cursor.executemany(
+            "UPDATE book SET updated_at = ? WHERE id = ?", [(now, book_id) for book_id in books]
         )
-        for tag_id in ids:
-            database.execute_sql(
-                "INSERT OR IGNORE INTO book_tag (book_id, tag_id) VALUES (?, ?)", (book_id, tag_id)
-            )
+        carried = {book_id: [ids[k] for k in names] for book_id, names in wanted.items()}
+        cursor.executemany(
+            "DELETE FROM book_tag WHERE book_id = ?"
+            " AND tag_id NOT IN (SELECT value FROM json_each(?))",
+            [(book_id, json.dumps(tag_ids)) for book_id, tag_ids in carried.items()],
+        )
+        cursor.executemany(
+            "INSERT OR IGNORE INTO book_tag (book_id, tag_id) VALUES (?, ?)",
+            [(book_id, tag_id) for book_id, tag_ids in carried.items() for tag_id in tag_ids],
+        )
         drop_unused()
 
 

@@ -34,7 +34,8 @@ calibredb --with-library "$lib" set_metadata 1 -f "publisher:Chilton" -f "pubdat
 calibredb --with-library "$lib" set_metadata 2 -f "languages:eng,fra" -f "rating:5"
 for spec in "read:Read:bool" "status:Status:enumeration" "notes:Notes:comments" \
     "pages:Pages:int" "score:Score:float" "stars:Stars:rating" "bought:Bought:datetime" \
-    "shelf:Shelf:text" "moods:Moods:text:multiple" "saga:Saga:series"; do
+    "shelf:Shelf:text" "moods:Moods:text:multiple" "saga:Saga:series" \
+    "date_read:Date read:datetime"; do
   label=$(echo "$spec" | cut -d: -f1); name=$(echo "$spec" | cut -d: -f2)
   kind=$(echo "$spec" | cut -d: -f3); multiple=$(echo "$spec" | cut -d: -f4)
   if [ "$kind" = enumeration ]; then
@@ -52,6 +53,7 @@ set_custom notes 1 "<p>Loved <i>it</i></p>"
 set_custom pages 1 412; set_custom score 1 9.5; set_custom stars 1 6
 set_custom bought 1 2020-03-04; set_custom shelf 1 "Living room"
 set_custom moods 1 "dark,epic"; set_custom saga 1 "Arrakis [2]"
+set_custom date_read 1 2021-05-06
 # A broken library (a missing file) and a truncated metadata.db.
 broken="$here/broken"
 rm -rf "$broken"; cp -r "$lib" "$broken"

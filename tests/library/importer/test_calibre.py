@@ -14,8 +14,10 @@ import pytest
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.library.editing.apply import edit_books
 from bookorbit_desktop.library.editing.values import BookChanges
+from bookorbit_desktop.library.importer.calibre import apply
 from bookorbit_desktop.library.importer.calibre.apply import import_calibre
 from bookorbit_desktop.library.importer.calibre.links import custom_values
+from bookorbit_desktop.library.journal import steps
 from bookorbit_desktop.library.journal.run import undo
 from bookorbit_desktop.library.store.models import Author, Book, BookFile, ReadingState
 from bookorbit_desktop.library.tags.store import book_tags
@@ -46,7 +48,12 @@ def authors(book: Book) -> list[tuple[str, str]]:
     return [(row.author.name, row.author.sort_name) for row in rows]
 
 
-def test_every_field_comes_in_and_the_files_stay_where_they_are(library, calibre):
+@pytest.mark.parametrize("batch", [1, 2, apply.BATCH])
+def test_every_field_comes_in_and_the_files_stay_where_they_are(
+    library, calibre, monkeypatch, batch
+):
+    """Each book its own fields, however the books are cut into batches."""
+    monkeypatch.setattr(apply, "BATCH", batch)
     summary = import_calibre(calibre, library, status_column="#read")
 
     assert (summary.books, summary.brought, summary.missing) == (3, 3, [])
@@ -93,6 +100,7 @@ def test_every_custom_column_type_keeps_its_values(library, calibre):
         "shelf": "Living room",
         "moods": ["dark", "epic"],
         "saga": "Arrakis [2.0]",
+        "date_read": "2021-05-06",
     }
     assert custom_values(books["Emma"].id) == {"read": False, "status": "Reading"}
     assert custom_values(books["Plain"].id) == {}
@@ -201,3 +209,74 @@ def test_a_library_calibre_keeps_writing_while_it_is_read_is_refused(library, ca
         calibre_side.close()
     assert len(reads) == reader.TRIES
     assert by_title() == {}
+
+
+def test_the_finish_column_dates_the_books_the_status_column_marks_read(library, calibre):
+    summary = import_calibre(calibre, library, status_column="#read", finished_column="#date_read")
+
+    assert summary.undated == 0
+    dune = ReadingState.get(ReadingState.book == by_title()["Dune"].id)
+    assert (dune.status, dune.finished, dune.finished_source) == ("read", "2021-05-06", "user")
+    assert dune.started is None  # calibre does not say when it began
+
+
+def test_without_a_finish_column_a_book_marked_read_has_no_finish_date(library, calibre):
+    with calibre_connection(calibre / "metadata.db") as con:  # calibre's record changed lately
+        con.execute("UPDATE books SET last_modified = '2030-01-01 00:00:00+00:00' WHERE id = 1")
+
+    summary = import_calibre(calibre, library, status_column="#read")
+
+    assert (summary.undated, summary.finished_column) == (1, None)
+    dune = ReadingState.get(ReadingState.book == by_title()["Dune"].id)
+    assert (dune.status, dune.finished) == ("read", None)  # not calibre's last_modified
+
+
+@pytest.mark.parametrize(
+    ("status", "finished", "message"),
+    [
+        (None, "#date_read", "name the status column too"),
+        ("#read", "#shelf", "#shelf holds no dates"),
+        ("#read", "#finished", r"no column #finished .*#date_read"),
+    ],
+)
+def test_a_finish_column_that_cannot_date_the_reads_is_refused(
+    library, calibre, status, finished, message
+):
+    with pytest.raises(InvalidValueError, match=message):
+        import_calibre(calibre, library, status_column=status, finished_column=finished)
+    assert Book.select().count() == 0
+
+
+def test_cancelled_among_the_fields_the_books_done_are_one_step_and_a_run_again_goes_on(
+    library, calibre, monkeypatch
+):
+    monkeypatch.setattr(apply, "BATCH", 1)
+    done: list[tuple[int, int]] = []
+
+    summary = import_calibre(
+        calibre, library, on_books=lambda *step: done.append(step), should_cancel=lambda: bool(done)
+    )
+
+    assert done == [(1, 3)]
+    assert (summary.cancelled, summary.brought) == (True, 1)
+    step = steps.next_undo()
+    assert step.label == "Add calibre Library (1 books)"
+    assert [by_title()["Dune"].publisher] == ["Chilton"]  # calibre's first book, done
+    assert {e.book_id for e in step.entries} == {by_title()["Dune"].id}
+
+    again = import_calibre(calibre, library, on_books=lambda *step: done.append(step))
+
+    assert (again.cancelled, again.brought) == (False, 2)  # the other two
+    assert done[1:] == [(1, 2), (2, 2)]
+    assert undo(library).label == "Add calibre Library (2 books)"
+    assert undo(library).label == "Add calibre Library (1 books)"
+    assert by_title()["Dune"].publisher is None
+
+
+def test_cancelled_among_the_files_no_field_is_laid_on(library, calibre):
+    summary = import_calibre(calibre, library, should_cancel=lambda: True)
+
+    assert summary.cancelled and summary.files.cancelled
+    assert summary.brought == 0
+    assert steps.next_undo() is None
+    assert import_calibre(calibre, library).brought == 3  # a run again brings them all

@@ -125,3 +125,38 @@ def test_a_linked_source_is_ranged_where_its_files_are_found(tmp_path):
     ranges = source_ranges([tmp_path / "link"])
     assert files == [str(tmp_path / "real" / "a.epub")]
     assert any(low <= files[0] < high for low, high in ranges)
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_many_named_files_resolve_as_each_would_alone(tmp_path, monkeypatch):
+    """Files named one by one (a calibre library's), their folders resolved once for all:
+    each is found, and ranged, where resolving it alone finds it, through linked folders and
+    files, `..`, `.`, doubled separators and relative names."""
+    real = tmp_path / "real"
+    for name in ("A/x (1)/x.epub", "A/y (2)/y.epub", "B/z.epub", "target.epub"):
+        _touch(real / name)
+    (tmp_path / "linked").symlink_to(real / "A", target_is_directory=True)
+    (real / "B" / "link.epub").symlink_to(real / "target.epub")
+    monkeypatch.chdir(real)
+    sources = [
+        str(tmp_path / "linked" / "x (1)" / "x.epub"),
+        str(real / "A" / "y (2)" / "y.epub"),
+        f"{tmp_path}/linked/../../real/B/z.epub",
+        f"{real}/./A//x (1)/x.epub",
+        str(real / "B" / "link.epub"),
+        "A/y (2)/y.epub",
+        str(tmp_path / "linked" / "y (2)" / "y.epub"),
+    ]
+    alone = [str(Path(source).resolve()) for source in sources]
+
+    files, failures, _ = collect_file_names(sources)
+
+    assert files == list(dict.fromkeys(alone))
+    assert not failures
+    assert [files[0], files[2], files[3]] == [
+        str(real / "A" / "x (1)" / "x.epub"),
+        str(real / "B" / "z.epub"),
+        str(real / "target.epub"),
+    ]
+    ranges = source_ranges(sources)
+    assert ranges == source_ranges(alone)

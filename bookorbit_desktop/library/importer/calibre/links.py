@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from bookorbit_desktop.library.importer.calibre.reader import CustomColumn
 from bookorbit_desktop.library.store.models import database
@@ -19,44 +19,40 @@ def brought(library: str) -> dict[int, tuple[int, str]]:
     return {calibre_id: (book_id, modified) for calibre_id, book_id, modified in rows}
 
 
-def keep(library: str, calibre_id: int, book_id: int, last_modified: str) -> None:
-    database.execute_sql(
+def keep(library: str, books: Iterable[tuple[int, int, str]]) -> None:
+    """(calibre's book id, the book it became, its `last_modified`) of each book brought."""
+    database.cursor().executemany(
         "INSERT OR REPLACE INTO calibre_link (library, calibre_id, book_id, last_modified)"
         " VALUES (?, ?, ?, ?)",
-        (library, calibre_id, book_id, last_modified),
+        [(library, calibre_id, book_id, modified) for calibre_id, book_id, modified in books],
     )
 
 
 def keep_custom(
-    book_id: int, columns: Sequence[CustomColumn], values: Mapping[str, object]
+    columns: Sequence[CustomColumn], books: Iterable[tuple[int, Mapping[str, object]]]
 ) -> None:
-    """The book's values in calibre's custom columns (a column new here is added)."""
-    for column in columns:
-        database.execute_sql(
-            "INSERT INTO custom_column (label, name, kind, multiple, choices)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (label) DO NOTHING",
-            (
-                column.label,
-                column.name,
-                column.kind,
-                int(column.multiple),
-                json.dumps(list(column.choices)),
-            ),
-        )
-        (column_id,) = database.execute_sql(
-            "SELECT id FROM custom_column WHERE label = ?", (column.label,)
-        ).fetchone()
-        value = values.get(column.label)
-        if value is None:
-            database.execute_sql(
-                "DELETE FROM custom_value WHERE column_id = ? AND book_id = ?",
-                (column_id, book_id),
-            )
-        else:
-            database.execute_sql(
-                "INSERT OR REPLACE INTO custom_value (column_id, book_id, value) VALUES (?, ?, ?)",
-                (column_id, book_id, json.dumps(value)),
-            )
+    """Each book's values in calibre's custom columns, (book, label -> value) (a column new
+    here is added)."""
+    cursor = database.cursor()
+    cursor.executemany(
+        "INSERT INTO custom_column (label, name, kind, multiple, choices)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (label) DO NOTHING",
+        [(c.label, c.name, c.kind, int(c.multiple), json.dumps(list(c.choices))) for c in columns],
+    )
+    ids = dict(database.execute_sql("SELECT label, id FROM custom_column").fetchall())
+    gone: list[tuple[int, int]] = []
+    kept: list[tuple[int, int, str]] = []
+    for book_id, values in books:
+        for column in columns:
+            value = values.get(column.label)
+            if value is None:
+                gone.append((ids[column.label], book_id))
+            else:
+                kept.append((ids[column.label], book_id, json.dumps(value)))
+    cursor.executemany("DELETE FROM custom_value WHERE column_id = ? AND book_id = ?", gone)
+    cursor.executemany(
+        "INSERT OR REPLACE INTO custom_value (column_id, book_id, value) VALUES (?, ?, ?)", kept
+    )
 
 
 def custom_values(book_id: int) -> dict[str, object]:
