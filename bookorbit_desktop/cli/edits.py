@@ -29,6 +29,7 @@ from bookorbit_desktop.library.reading.values import (
     parse_progress,
     parse_rating,
     parse_status,
+    percent,
 )
 from bookorbit_desktop.library.store.models import Book, ReadingState
 from bookorbit_desktop.library.store.queries import list_books
@@ -170,7 +171,7 @@ def run_many(args: argparse.Namespace, show_lines: Any, dump: Any) -> int:
         if edited:
             reading = book["reading"]
             print(
-                f"book {book_id}: saved ({reading['status']}, {reading['progress']:.0%}) "
+                f"book {book_id}: saved ({reading['status']}, {percent(reading['progress'])}) "
                 f"— {book['title']}"
             )
         else:

@@ -178,7 +178,7 @@ def _unlinked(ctx: CliContext, args: argparse.Namespace) -> int:
         by = f" by {shown(doc.authors)}" if doc.authors else ""
         print(f"{doc.document}  {name}{by}")
         print(
-            f"    {doc.percentage * 100:.1f}% on {shown(doc.device)}, {_when(doc.timestamp)}, "
+            f"    {doc.percentage * 100:.1f} % on {shown(doc.device)}, {_when(doc.timestamp)}, "
             f"{doc.pushes} push{'es' if doc.pushes != 1 else ''}"
         )
         if doc.candidates:

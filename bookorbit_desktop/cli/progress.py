@@ -63,7 +63,7 @@ def _show(ctx: CliContext, args: argparse.Namespace) -> int:
         when = _when(row.reset_at if row.reset_at is not None else row.timestamp)
         what = "reset to the start" if row.reset_at is not None else "last sync"
         print(
-            f"  {row.device} [{row.key}]: {row.percentage * 100:.1f}%, {row.where} ({what} {when})"
+            f"  {row.device} [{row.key}]: {row.percentage * 100:.1f} %, {row.where} ({what} {when})"
         )
     return 0
 

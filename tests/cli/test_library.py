@@ -74,7 +74,7 @@ def test_import_list_show_and_edit(tmp_path, books_dir, capsys):
     )
     shown = capsys.readouterr().out
     assert "Reading state saved." in shown
-    assert "reading, 40%, started 2024-01-05, rated 4.5/5" in shown
+    assert "reading, 40 %, started 2024-01-05, rated 4.5/5" in shown
     assert run(tmp_path, "book", book_id, "--clear-rating", "--json") == 0
     reading = json.loads(capsys.readouterr().out)["reading"]
     assert (reading["rating"], reading["status"], reading["progress"]) == (None, "reading", 0.4)
@@ -101,11 +101,11 @@ def test_progress_by_hand_starts_and_finishes_a_book(tmp_path, books_dir, capsys
     assert run(tmp_path, "book", str(dune), "--progress", "100%") == 2
     assert "--finished today" in capsys.readouterr().err
     assert run(tmp_path, "book", str(dune), "--progress", "100%", "--finished", "today") == 0
-    assert f"read, 100%, finished {today}" in capsys.readouterr().out
+    assert f"read, 100 %, finished {today}" in capsys.readouterr().out
 
     # A status given in the same command wins over the one the progress implies.
     assert run(tmp_path, "book", str(emma), "--progress", "40%", "--status", "unread") == 0
-    assert "unread, 40%" in capsys.readouterr().out
+    assert "unread, 40 %" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(

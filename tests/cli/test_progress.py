@@ -50,7 +50,7 @@ def pulled_device(library) -> str:
 def test_show_lists_each_device_as_text_and_json(library, book, capsys):
     assert run(library, "progress", "show", str(book.id)) == 0
     out = capsys.readouterr().out
-    assert "Phone [P1]: 60.0%" in out and "Kobo [K1]: 30.0%" in out
+    assert "Phone [P1]: 60.0 %" in out and "Kobo [K1]: 30.0 %" in out
     assert out.index("Phone") < out.index("Kobo")
     assert run(library, "progress", "show", str(book.id), "--json") == 0
     rows = json.loads(capsys.readouterr().out)

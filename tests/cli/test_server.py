@@ -138,7 +138,7 @@ def test_unlinked_and_link(data_dir, capsys):
     assert run(data_dir, "kosync", "unlinked") == 0
     out = capsys.readouterr().out
     assert "a" * 32 in out and "Leaves of Grass (annotated) by W. Whitman" in out
-    assert "40.0% on Kobo" in out
+    assert "40.0 % on Kobo" in out
 
     assert run(data_dir, "kosync", "unlinked", "--json") == 0
     (row,) = json.loads(capsys.readouterr().out)

@@ -34,6 +34,7 @@ from bookorbit_desktop.library.reading.edits import update_reading_state
 from bookorbit_desktop.library.reading.jump_back import JumpBack
 from bookorbit_desktop.library.reading.jump_marks import insert_jumped
 from bookorbit_desktop.library.reading.rows import served_again, served_id
+from bookorbit_desktop.library.reading.values import percent
 from bookorbit_desktop.library.store.models import Book, database
 
 RESTORE = "restore_position"
@@ -108,7 +109,7 @@ def restore_position(
         before = _position(document)
         if before is not None and before[1:3] == [percentage, progress]:
             raise InvalidValueError(
-                f"{percentage * 100:.0f} % is already the position KOReader is offered for "
+                f"{percent(percentage)} is already the position KOReader is offered for "
                 "this copy of the book: there is nothing to restore."
             )
         label = f"Restore {percentage * 100:.0f} % of “{book.title or 'untitled book'}”"
@@ -169,7 +170,7 @@ def describe(entry: steps.Entry) -> str:
 
 
 def _percent(position: list[Any] | None) -> str:
-    return "(none)" if position is None else f"{position[1] * 100:.0f} %"
+    return "(none)" if position is None else percent(position[1])
 
 
 register(RESTORE, StepKind(undo, redo, describe))

@@ -95,6 +95,11 @@ def parse_date(
     return day.isoformat()
 
 
+def percent(fraction: float) -> str:
+    """A reading progress as the app shows it everywhere: "45 %"."""
+    return f"{fraction * 100:.0f} %"
+
+
 def parse_progress(value: str | float) -> float:
     """A reading progress as a fraction 0..1; "45%" is accepted as 0.45."""
     text = value.strip() if isinstance(value, str) else None

@@ -95,7 +95,7 @@ def set_tags_of(books: Mapping[int, Iterable[str]], now: float) -> None:
     spelled: dict[str, str] = {}
     for names in wanted.values():
         spelled.update(names)
-    with database.atomic():
+    with database.atomic("IMMEDIATE"):  # it reads the tags, then writes
         ids = {tag_key: _tag_id(name) for tag_key, name in spelled.items()}
         cursor = database.cursor()
         cursor.executemany(

@@ -15,6 +15,7 @@ from bookorbit_desktop.library.journal.edits import whole
 from bookorbit_desktop.library.journal.rules import field_label
 from bookorbit_desktop.library.merge import candidates, fields, store
 from bookorbit_desktop.library.merge.reading import FIELDS as READING_FIELDS
+from bookorbit_desktop.library.reading.values import percent
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.tags.store import book_tags
 from bookorbit_desktop.metadata_sources.editions import edition_difference
@@ -64,7 +65,7 @@ def _text(name: str, value: Any, size: tuple[int, int] | None = None) -> str:
     if name == "cover":
         return f"{size[0]} × {size[1]} pixels" if size else "(none)"
     if name == "progress":
-        return f"{value:.0%}"
+        return percent(value)
     return whole(name, value)
 
 

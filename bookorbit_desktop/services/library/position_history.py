@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.library.reading import position_history as history
 from bookorbit_desktop.library.reading.position_restore import Restored, restore_position
+from bookorbit_desktop.library.reading.values import percent
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.services.library.device_positions import shown
 
@@ -49,10 +50,6 @@ class Notice:
             f"{self.device} jumped back from {percent(self.from_percentage)} to "
             f"{percent(self.to_percentage)} — Restore {percent(self.from_percentage)}?"
         )
-
-
-def percent(fraction: float) -> str:
-    return f"{fraction * 100:.0f} %"
 
 
 def history_rows(book_id: int) -> list[HistoryRow]:

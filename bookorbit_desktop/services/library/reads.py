@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from bookorbit_desktop.library.reading.values import percent
 from bookorbit_desktop.library.reads import edits
 from bookorbit_desktop.library.reads.counting import HARDCOVER, KOREADER, LIBRARY
 from bookorbit_desktop.library.reads.gather import hardcover_only
@@ -56,10 +57,6 @@ def _shown(text: str | None) -> str | None:
     return None if text is None else for_log(text, limit=max(len(text), 1))[1:-1]
 
 
-def _percent(fraction: float) -> str:
-    return f"{fraction * 100:.0f} %"
-
-
 def read_lines(book_id: int) -> list[ReadLine]:
     """The book's reads, oldest first (the open one last)."""
     lines = [
@@ -93,8 +90,8 @@ def read_lines(book_id: int) -> list[ReadLine]:
 
 def _progress(state: str, progress: float | None) -> str:
     if state == DONE:
-        return _percent(1.0)
-    return _percent(progress) if progress else ""
+        return percent(1.0)
+    return percent(progress) if progress else ""
 
 
 def add_read(

@@ -26,6 +26,7 @@ from bookorbit_desktop.library.reading.marking import DateNeededError as DateNee
 from bookorbit_desktop.library.reading.rules import FINISHED as FINISHED
 from bookorbit_desktop.library.reading.sources import source_label as source_label
 from bookorbit_desktop.library.reading.values import READING_STATUSES as READING_STATUSES
+from bookorbit_desktop.library.reading.values import percent
 from bookorbit_desktop.library.store import queries
 from bookorbit_desktop.library.store.models import Book, BookFile, ReadingState, database
 from bookorbit_desktop.library.store.off_loop import off_loop
@@ -72,7 +73,7 @@ def progress_text(progress: float, pages: int | None, status: str | None = None)
         return "Finished"
     if progress <= 0:
         return ""
-    text = f"{progress * 100:.0f} %"
+    text = percent(progress)
     page = progress_pages(progress, pages)
     return f"{text} · p. {page} of {pages}" if page is not None else text
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidgetItem, QVBoxLayout,
 
 from bookorbit_desktop.services.library import device_positions as service
 from bookorbit_desktop.services.library.device_positions import DeviceRow
+from bookorbit_desktop.services.library.position_history import percent
 from bookorbit_desktop.ui.asyncqt import run_dialog, spawn
 from bookorbit_desktop.ui.library.book_panel import BookPanel
 from bookorbit_desktop.ui.library.panel_section import PanelSection
@@ -94,7 +95,7 @@ class DevicePositionsBox(PanelSection):
         for row in rows:
             when = row.reset_at if row.reset_at is not None else row.timestamp
             last = ago(when, now) if row.reset_at is None else f"reset {ago(when, now)}"
-            item = QTreeWidgetItem([row.device, f"{row.percentage * 100:.0f} %", row.where, last])
+            item = QTreeWidgetItem([row.device, percent(row.percentage), row.where, last])
             item.setToolTip(0, plain_tooltip(f"Device id: {row.key}"))
             item.setToolTip(2, plain_tooltip(row.where))
             tip = exact(row.timestamp)

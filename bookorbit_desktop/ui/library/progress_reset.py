@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.services.library.device_positions import DeviceRow
+from bookorbit_desktop.services.library.position_history import percent
 from bookorbit_desktop.ui.text import plain_tooltip, show_plain, without_shortcuts
 from bookorbit_desktop.ui.widgets import wrapped_label
 
@@ -53,7 +54,7 @@ class ResetDialog(QDialog):
         layout.addWidget(self.every_device)
         for row in devices:
             button = QRadioButton(
-                without_shortcuts(f"Only {row.device} ({row.percentage * 100:.0f} %)")
+                without_shortcuts(f"Only {row.device} ({percent(row.percentage)})")
             )
             button.setToolTip(plain_tooltip(f"Device id: {row.key}"))
             self.group.addButton(button)

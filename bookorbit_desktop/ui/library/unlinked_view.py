@@ -25,6 +25,7 @@ from bookorbit_desktop.services.library.device_positions import (
     proposal_later,
     shown,
 )
+from bookorbit_desktop.services.library.position_history import percent
 from bookorbit_desktop.services.library.records import BookRow
 from bookorbit_desktop.services.library.unlinked import LinkOutcome, UnlinkedRow
 from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
@@ -108,7 +109,7 @@ class UnlinkedView(QWidget):
                 [
                     _document_text(row),
                     row.device,
-                    f"{row.percentage * 100:.0f} %",
+                    percent(row.percentage),
                     datetime.fromtimestamp(row.timestamp).strftime("%Y-%m-%d %H:%M"),
                     str(row.pushes),
                 ]
