@@ -29,7 +29,7 @@ from bookorbit_desktop.library.reading.values import (
     parse_progress,
     parse_rating,
     parse_status,
-    percent,
+    status_percent,
 )
 from bookorbit_desktop.library.store.models import Book, ReadingState
 from bookorbit_desktop.library.store.queries import list_books
@@ -171,8 +171,8 @@ def run_many(args: argparse.Namespace, show_lines: Any, dump: Any) -> int:
         if edited:
             reading = book["reading"]
             print(
-                f"book {book_id}: saved ({reading['status']}, {percent(reading['progress'])}) "
-                f"— {book['title']}"
+                f"book {book_id}: saved ({reading['status']}, "
+                f"{status_percent(reading['status'], reading['progress'])}) — {book['title']}"
             )
         else:
             for line in show_lines(book):

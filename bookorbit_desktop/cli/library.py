@@ -21,7 +21,7 @@ from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.hardcover.matching.revisit import REMOVED
 from bookorbit_desktop.library.custom.kinds import shown
 from bookorbit_desktop.library.metadata.bylines import author_line
-from bookorbit_desktop.library.reading.values import percent
+from bookorbit_desktop.library.reading.values import status_percent
 from bookorbit_desktop.library.search.compiler import Condition, search_condition
 from bookorbit_desktop.library.search.grammar import SearchError
 from bookorbit_desktop.library.store.links import hardcover_links
@@ -108,7 +108,8 @@ def run_books(ctx: CliContext, args: argparse.Namespace) -> int:
         for book in page:
             authors = author_line(book["authors"])
             print(
-                f"{book['id']:>5}  {book['status']:<12} {percent(book['progress']):>5}  "
+                f"{book['id']:>5}  {book['status']:<12} "
+                f"{status_percent(book['status'], book['progress']):>5}  "
                 f"{book['title']} — {authors} [{','.join(book['formats'])}]"
             )
         count += len(page)
@@ -182,7 +183,8 @@ def book_lines(book: dict[str, Any]) -> list[str]:
         )
     reading = book["reading"]
     lines.append(
-        f"  {'Reading:':<11}{reading['status']}, {percent(reading['progress'])}"
+        f"  {'Reading:':<11}{reading['status']}, "
+        f"{status_percent(reading['status'], reading['progress'])}"
         + (f", started {reading['started']}" if reading["started"] else "")
         + (f", finished {reading['finished']}" if reading["finished"] else "")
         + (f", rated {reading['rating']:g}/5" if reading["rating"] is not None else "")

@@ -64,7 +64,7 @@ def test_many_ids_one_failing_book_does_not_stop_the_others(tmp_path, library, c
     assert "book 999: not changed: There is no book with id 999" in err
     # Ubik was started after that finish date: its own error, nothing saved for it.
     assert f"book {ids['ubik']}: not changed:" in err
-    assert f"book {ids['dune']}: saved (read, 0 %) — Dune" in out
+    assert f"book {ids['dune']}: saved (read, 100 %) — Dune" in out
     assert "2 of 4 books saved, 2 not." in out
     now = states(tmp_path)
     assert now[ids["dune"]] == now[ids["emma"]] == ("read", "2024-03-01")

@@ -11,6 +11,7 @@ import math
 import re
 
 from bookorbit_desktop.errors import InvalidValueError
+from bookorbit_desktop.library.reading.rules import FINISHED
 
 # Reading statuses, in the order the UI lists them.
 READING_STATUSES = (
@@ -98,6 +99,12 @@ def parse_date(
 def percent(fraction: float) -> str:
     """A reading progress as the app shows it everywhere: "45 %"."""
     return f"{fraction * 100:.0f} %"
+
+
+def status_percent(status: str, progress: float) -> str:
+    """A book's progress beside its status: a finished book is read through ("100 %"),
+    whatever position a device last reported."""
+    return percent(1.0 if status in FINISHED else progress)
 
 
 def parse_progress(value: str | float) -> float:

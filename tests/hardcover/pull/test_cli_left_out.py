@@ -78,7 +78,7 @@ def test_hardcover_pull_names_each_value_it_left_out(world, monkeypatch, capsys)
 
     code, out = run(monkeypatch, capsys, "book", str(world["book"]))
     assert code == 0
-    assert "Reading:   read, 0%, started 2026-01-10, finished 2026-02-01, rated 4.5/5" in out
+    assert "Reading:   read, 100 %, started 2026-01-10, finished 2026-02-01, rated 4.5/5" in out
 
     code, out = run(monkeypatch, capsys, "hardcover", "pull", "--full", "--json")
     assert code == 0 and len(json.loads(out)["left_out"]) == 3
