@@ -20,6 +20,7 @@ from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.custom_columns import register as register_columns
 from bookorbit_desktop.cli.duplicates import register as register_merge
 from bookorbit_desktop.cli.words import UNDO_HINT, counted
+from bookorbit_desktop.wording import in_words
 
 # The text options, named as the fields of `library.editing.values`.
 _TEXT_OPTIONS = ("title", "subtitle", "authors", "series", "series_index", "language", "isbn",
@@ -118,7 +119,7 @@ def run_edit(ctx: CliContext, args: argparse.Namespace) -> int:
         args.book_ids, changes, ctx.paths, add=add, remove=remove, custom=checked
     )
     books = "book" if len(saved) == 1 else "books"
-    print(f"Saved the {', '.join(names)} of {books} {', '.join(str(b) for b in saved)}.")
+    print(f"Saved the {in_words(names)} of {books} {', '.join(str(b) for b in saved)}.")
     print(UNDO_HINT)
     return 0
 

@@ -82,7 +82,7 @@ def test_values_are_set_checked_searched_and_undone(tmp_path, capsys, imported):
     assert run(tmp_path, "books", "edit", emma, "--set", "#weight=heavy") == 2
     assert "Weight takes a number, not “heavy”." in capsys.readouterr().err
     assert run(tmp_path, "books", "edit", emma, "--set", "#weight=1", "--title", "E") == 0
-    assert "Saved the title, Weight of book" in capsys.readouterr().out
+    assert "Saved the title and Weight of book" in capsys.readouterr().out
     assert found(tmp_path, capsys, "#weight:1") == ["E"]
     assert run(tmp_path, "undo") == 0  # the title and the value together
     assert found(tmp_path, capsys, "#weight:>5") == ["Emma"]
@@ -96,6 +96,21 @@ def test_values_are_set_checked_searched_and_undone(tmp_path, capsys, imported):
     assert found(tmp_path, capsys, "#weight:>5") == []
     assert run(tmp_path, "undo") == 0
     assert found(tmp_path, capsys, "#lent:true") == []
+
+
+def test_a_built_in_fields_name_without_the_hash_is_refused(tmp_path, capsys, imported):
+    """calibre's page-count column sits beside the library's own Pages: `--set pages=…` would
+    leave the user's intent unsaid, so only `#pages` names the custom one."""
+    assert run(tmp_path, "books", "columns", "add", "Pages", "--kind", "number") == 0
+    dune = imported["Dune"]
+    capsys.readouterr()
+    assert run(tmp_path, "books", "edit", dune, "--set", "pages=999") == 2
+    assert "“pages” is one of the library's own fields, not a custom column" in (
+        capsys.readouterr().err
+    )
+    assert run(tmp_path, "books", "edit", dune, "--set", "#pages=999") == 0
+    assert found(tmp_path, capsys, "#pages:999") == ["Dune"]
+    assert found(tmp_path, capsys, "pages:999") == []  # the library's own stays unset
 
 
 def test_a_wrong_kind_is_refused(tmp_path, capsys, imported):

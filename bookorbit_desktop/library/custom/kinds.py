@@ -11,6 +11,7 @@ stars, an ISO date, true or false, or a list of texts for a tag-like column.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -51,6 +52,13 @@ class Column:
     @property
     def kind_name(self) -> str:
         return kind_name(self.kind, self.multiple)
+
+    def heading(self, built_in: Collection[str]) -> str:
+        """The column's name as a heading or a field's label among the built-in ones named
+        `built_in`: with its label when a built-in one has the same name ("Pages (#pages)",
+        calibre's page-count column beside the library's own)."""
+        taken = {" ".join(name.casefold().rstrip(":").split()) for name in built_in}
+        return f"{self.name} (#{self.label})" if self.name.casefold() in taken else self.name
 
 
 CUSTOM = "custom:"

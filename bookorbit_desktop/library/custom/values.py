@@ -13,6 +13,7 @@ from bookorbit_desktop.library.custom import store
 from bookorbit_desktop.library.custom.kinds import column_of, parse
 from bookorbit_desktop.library.journal.record import recording
 from bookorbit_desktop.library.journal.rules import books_label
+from bookorbit_desktop.library.search.compiler import ALIASES, FIELDS
 from bookorbit_desktop.library.store.found import check_found
 from bookorbit_desktop.library.store.models import Book, database
 
@@ -23,9 +24,15 @@ def assignments(texts: Sequence[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     for text in texts:
         name, equals, value = text.partition("=")
-        if not equals or not name.strip():
+        name = name.strip()
+        if not equals or not name:
             raise InvalidValueError(f"“{text}” is not #name=value.")
-        found[store.named(name.strip()).key] = value
+        if not name.startswith("#") and name.casefold() in (*FIELDS, *ALIASES):
+            raise InvalidValueError(
+                f"“{name}” is one of the library's own fields, not a custom column: a custom "
+                f"column is named with #, as in #{name}={value}."
+            )
+        found[store.named(name).key] = value
     return found
 
 

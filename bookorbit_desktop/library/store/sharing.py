@@ -34,6 +34,7 @@ from pathlib import Path
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.store.owner import LOCK_FILENAME, Owner, parse_owner, try_lock
+from bookorbit_desktop.wording import in_words
 
 TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
 if TYPE_CHECKING:
@@ -138,7 +139,7 @@ def busy_refusal(found: list[Owner], data_dir: Path) -> str:
     """Why a restore may not run while `found` (maybe none known) use the library."""
     if found:
         named = [owner.describe() for owner in found]
-        who = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+        who = in_words(named)
         stop = "Let it finish (or stop it)" if len(found) == 1 else "Let them finish (or stop them)"
     else:
         who, stop = "another BookOrbit command", "Let it finish"

@@ -49,6 +49,7 @@ from bookorbit_desktop.library.store.models import Book, ReadingState, database
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.tags.changes import change_tags
 from bookorbit_desktop.services.shelves import service as shelves
+from bookorbit_desktop.wording import in_words
 
 WANT = "want_to_read"
 NO_FINISH = (
@@ -77,8 +78,7 @@ class BulkOutcome:
 
     def fields_text(self) -> str:
         """The fields in words: "series, status and rating"."""
-        *rest, last = self.fields or ("",)
-        return f"{', '.join(rest)} and {last}" if rest else last
+        return in_words(self.fields)
 
     def summary(self) -> str:
         """The lines the user reads before confirming (and after saving)."""

@@ -85,7 +85,9 @@ class CustomColumnsDialog(QDialog):
         self.values = QLineEdit()
         self.values.setPlaceholderText("The list's values, separated by commas")
         self.values.setAccessibleName("Values")
-        form.addRow("&Values:", wide_row(self.values, push_button("&Add", self.add)))
+        values_label = plain_label("&Values:")  # a row of two widgets: the label names the field
+        values_label.setBuddy(self.values)
+        form.addRow(values_label, wide_row(self.values, push_button("&Add", self.add)))
         layout.addWidget(adding)
         self.error_label = plain_label()
         self.error_label.setWordWrap(True)

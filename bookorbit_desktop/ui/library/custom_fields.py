@@ -14,6 +14,9 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QScrollArea, QW
 
 from bookorbit_desktop.services.library.custom_columns import Column
 from bookorbit_desktop.services.library.edits import EditForm
+from bookorbit_desktop.ui.library.model import COLUMNS
+
+BUILT_IN = [title for _key, title in COLUMNS]  # the library's own fields' names
 
 MAX_HEIGHT = 150  # the rows shown before the box scrolls
 _HINTS = {
@@ -59,7 +62,7 @@ class CustomFields:
                 field.textEdited.connect(lambda _text: edited())
             else:
                 field.activated.connect(lambda _index: edited())
-            rows.addRow(f"{column.name}:", field)
+            rows.addRow(f"{column.heading(BUILT_IN)}:", field)
             self.fields[column.key] = field
         self.box = QScrollArea()
         self.box.setWidget(inner)

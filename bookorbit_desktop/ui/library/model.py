@@ -244,7 +244,8 @@ class BookColumns(HeadedTable):
     ) -> Any:
         if section >= len(self.headers) and orientation == Qt.Orientation.Horizontal:
             shown = role == Qt.ItemDataRole.DisplayRole
-            return self.custom[section - len(self.headers)].name if shown else None
+            column = self.custom[section - len(self.headers)]
+            return column.heading(self.headers) if shown else None
         return super().headerData(section, orientation, role)
 
     def column_key(self, column: int) -> str:

@@ -6,7 +6,7 @@ back); the Edit dialog sets one book's values and several books' at once."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from bookorbit_desktop.library.custom import store
 from bookorbit_desktop.library.custom.columns import add_column
@@ -94,6 +94,8 @@ def test_the_dialog_adds_renames_and_deletes_and_undo_takes_each_back(qtbot, qlo
     dialog.name.setText("Shelf")
     dialog.kind.setCurrentIndex(dialog.kind.findData("list"))
     assert dialog.values.isEnabled()
+    labels = [w for w in dialog.findChildren(QLabel) if w.buddy() is dialog.values]
+    assert [label.text() for label in labels] == ["&Values:"]  # Alt+V, not an "&" shown
     dialog.values.setText("Desk, Attic")
     qtbot.mouseClick(next(b for b in dialog.findChildren(type(dialog.rename_button))
                           if b.text() == "&Add"), Qt.MouseButton.LeftButton)  # fmt: skip
