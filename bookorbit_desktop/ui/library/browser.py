@@ -213,9 +213,9 @@ class LibraryBrowser(QWidget):
         if name is None:
             return None
         menu = QMenu(self)
-        menu.addAction("&Rename…", lambda: self.rename(choice.kind, name))
+        menu.addAction("&Rename…", lambda: self.rename(choice.kind, name, choice.below))
         if choice.kind == "tags":
-            menu.addAction("&Delete…", lambda: self.delete_tag(name))
+            menu.addAction("&Delete…", lambda: self.delete_tag(name, choice.below))
         return menu
 
     def _popup(self, position: QPoint) -> None:
@@ -228,14 +228,15 @@ class LibraryBrowser(QWidget):
         if menu is not None:
             menu.popup(self.tree.viewport().mapToGlobal(position))
 
-    def rename(self, kind: str, name: str) -> QInputDialog:
+    def rename(self, kind: str, name: str, below: int = 0) -> QInputDialog:
         """Ask for the value's new name; the name of another one merges the two (asked
-        first)."""
+        first). A tag with tags below it is renamed alone, and the question says so."""
         noun = NOUNS[kind]
         dialog = QInputDialog(self)
         dialog.setWindowTitle(f"Rename {noun}")
         dialog.setLabelText(
             f"New name for “{name}” (the name of another {noun.lower()} merges them):"
+            + _alone(name, below)
         )
         dialog.setTextValue(name)
         dialog.textValueSelected.connect(lambda new: self._rename(kind, name, new))
@@ -265,14 +266,16 @@ class LibraryBrowser(QWidget):
             lambda: self._apply(lambda: service.rename(kind, old, into), kind, old, into),
         )
 
-    def delete_tag(self, name: str) -> QMessageBox:
+    def delete_tag(self, name: str, below: int = 0) -> QMessageBox:
         """Ask, then take the tag away from every book (the books stay)."""
         assert self._service is not None
         service = self._service
         count = books(service.books_of("tags", name))
         return self._ask(
             f"Delete the tag “{name}”?",
-            f"It is taken away from {count}; the books stay in the library. {UNDO_NOTE}",
+            f"It is taken away from every book that carries it ({count}); the books stay in the "
+            "library."
+            f"{_alone(name, below)} {UNDO_NOTE}",
             "&Delete",
             lambda: self._apply(lambda: service.delete_tag(name), "tags", name, None),
         )
@@ -305,3 +308,11 @@ class LibraryBrowser(QWidget):
         search = value_search(kind, new)
         self._chosen = Choice(kind, new, search, new, 0)
         self.chosen_changed.emit(search)
+
+
+def _alone(name: str, below: int) -> str:
+    """What a change of a tag leaves alone: the tags below it, named by their own paths."""
+    if not below:
+        return ""
+    tags = "the tag" if below == 1 else f"the {below} tags"
+    return f"\n\nOnly “{name}” itself changes: {tags} below it (“{name}.…”) keep their names."

@@ -48,6 +48,11 @@ class Choice:
     search: str
     name: str | None
     books: int
+    below: int = 0  # the tags below a tag (a rename or a delete changes the tag alone)
+
+
+def _below(value: Value) -> int:
+    return sum(1 + _below(child) for child in value.children)
 
 
 @dataclass(frozen=True)
@@ -119,7 +124,7 @@ class BrowserModel(QAbstractItemModel):
         ident = index.internalId()
         if ident >= _TAG:
             value = self._tags[ident - _TAG].value
-            return Choice("tags", value.path, value.search, value.name, value.books)
+            return Choice("tags", value.path, value.search, value.name, value.books, _below(value))
         if ident >= _FLAT:
             kind, (key, count) = self._flat(ident)
             name = key if kind in RENAMED else None

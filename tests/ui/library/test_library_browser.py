@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMenu, QMessageBox
 from pytestqt.exceptions import TimeoutError
 
 from bookorbit_desktop.library.store.models import Book
+from bookorbit_desktop.library.store.tag_tables import Tag
+from bookorbit_desktop.library.tags.changes import change_tags
 from tests.library.categories.small_library import build
 from tests.ui.library.browsing import (
     category_index,
@@ -142,6 +144,27 @@ def test_rename_from_the_context_menu_is_one_step_undone_by_edit_undo(app, qtbot
     undo.undo_action.trigger()
     run_until(qloop, lambda: rows(browser, "series") == ["Dune (2)"])
     assert {b.series for b in Book.select().where(Book.title.startswith("Dune"))} == {"Dune"}
+
+
+@POPUP_NOISE
+def test_a_parent_tag_s_rename_and_delete_say_the_tags_below_keep_their_names(
+    app, library, qtbot, qloop
+):
+    browser = app.window.library_view.browser
+    emma = Book.get(Book.title == "Emma").id
+    change_tags([emma], library, add=["fiction"])  # the parent is a tag of its own too
+    browser.refresh()
+    run_until(qloop, lambda: "fiction (4)" in rows(browser, "tags"))
+    menu = popup_menu(qtbot, browser, "tags", "fiction (4)")
+    choose_in_menu(menu, "&Rename…")
+    assert "Only “fiction” itself changes: the 3 tags below it" in browser.dialog.labelText()
+    browser.dialog.reject()
+    menu = popup_menu(qtbot, browser, "tags", "fiction (4)")
+    choose_in_menu(menu, "&Delete…")
+    said = browser.dialog.informativeText()
+    assert "every book that carries it (1 book)" in said and "3 tags below it" in said
+    browser.dialog.reject()  # Cancel: nothing changes
+    assert Tag.get_or_none(Tag.name == "fiction") is not None
 
 
 @POPUP_NOISE

@@ -162,7 +162,7 @@ def test_delete_asks_first_and_undo_brings_the_tag_back(desktop, tagged, qtbot, 
     browser = view.browser
     box = browser.delete_tag("Owned")
     assert box.text() == "Delete the tag “Owned”?"
-    assert "taken away from 2 books" in box.informativeText()
+    assert "taken away from every book that carries it (2 books)" in box.informativeText()
     [delete] = [b for b in box.buttons() if b.text() == "&Delete"]
     delete.click()
     run_until(qloop, lambda: browser_rows(view) == ["Classic (1)", "scifi (2)"])
