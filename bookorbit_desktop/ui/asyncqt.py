@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable, Coroutine
 from contextlib import suppress
 from typing import Any, TypeVar
@@ -25,6 +26,7 @@ from bookorbit_desktop.ui.text import show_plain
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+_LONG_ADDRESS = re.compile(r"https?://\S{40,}")  # wider than a message box: not wrapped
 
 UNEXPECTED_TITLE = "Something went wrong"
 UNEXPECTED_MESSAGE = (
@@ -53,9 +55,11 @@ def show_error(parent: QWidget | None, error: BaseException) -> QMessageBox:
     title, message = error_text(error)
     if not isinstance(error, BookOrbitError):
         log.error("Unexpected error", exc_info=error)
-    box = QMessageBox(
-        QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok, parent
-    )
+    addresses = _LONG_ADDRESS.findall(message)
+    shown = _LONG_ADDRESS.sub("the address under Show Details…", message)
+    box = QMessageBox(QMessageBox.Icon.Warning, title, shown, QMessageBox.StandardButton.Ok, parent)
+    if addresses:  # a line no box can wrap: where it can be read whole and copied
+        box.setDetailedText("\n".join(addresses))
     return open_box(show_plain(box))
 
 

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from bookorbit_desktop.errors import BookOrbitError, InvalidValueError
+from bookorbit_desktop.hardcover.api.errors import TOKEN_PAGE_URL, NotConnectedError
 from bookorbit_desktop.ui.asyncqt import (
     UNEXPECTED_MESSAGE,
     UNEXPECTED_TITLE,
@@ -79,6 +80,19 @@ def test_a_parentless_box_survives_until_closed(qtbot):
     assert len(kept) == 1
     with qtbot.waitSignal(kept[0].finished):
         kept[0].accept()
+
+
+def test_an_address_too_long_to_wrap_is_shown_whole_under_show_details(qtbot):
+    """Hardcover's token page address (its scopes in the query) is wider than any box: the
+    message names where it is, and Show Details… holds it whole, to read and copy."""
+    box = show_error(None, NotConnectedError())
+    assert TOKEN_PAGE_URL not in box.text() and "the address under Show Details…" in box.text()
+    assert box.detailedText() == TOKEN_PAGE_URL
+    short = show_error(None, InvalidValueError("See https://hardcover.app for more."))
+    assert short.text() == "See https://hardcover.app for more." and not short.detailedText()
+    for shown in (box, short):
+        with qtbot.waitSignal(shown.finished):
+            shown.accept()
 
 
 def test_run_dialog_returns_the_result_and_cancelling_rejects(qtbot, qloop):
