@@ -107,6 +107,8 @@ def edit_read(read_id: int, **changes: Any) -> BookRead:
         changes.setdefault("finished", None)
     with database.atomic("IMMEDIATE"):
         old = _existing(read_id)
+        if changes.get("state") == OPEN and old.state == DONE and old.progress == 1.0:
+            changes.setdefault("progress", None)  # a finished read reopened is not read through
         new = checked(replace(old, **changes))
         _open_is_newest(new)
         return _step(f"Edit a read of “{_title(old.book_id)}”", old, new)

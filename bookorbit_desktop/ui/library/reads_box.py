@@ -18,9 +18,10 @@ from collections.abc import Awaitable, Callable
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QTreeWidgetItem, QVBoxLayout, QWidget
 
+from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.library import reads as service
 from bookorbit_desktop.services.library.reads import ABANDONED, ReadLine
-from bookorbit_desktop.ui.asyncqt import run_dialog, spawn
+from bookorbit_desktop.ui.asyncqt import run_dialog, show_error, spawn
 from bookorbit_desktop.ui.library.book_panel import BookPanel
 from bookorbit_desktop.ui.library.panel_section import PanelSection
 from bookorbit_desktop.ui.library.read_dialog import ReadDialog, Values
@@ -132,10 +133,13 @@ class ReadsBox(PanelSection):
         line = self.selected()
         if self.book_id is None or line is None:
             return None
-        if line.read_id is not None:
-            service.delete_read(line.read_id)
-        elif line.hardcover_read_id is not None:  # the sync deletes it on hardcover.app
-            service.delete_hardcover_read(self.book_id, line.hardcover_read_id)
+        try:
+            if line.read_id is not None:
+                service.delete_read(line.read_id)
+            elif line.hardcover_read_id is not None:  # the sync deletes it on hardcover.app
+                service.delete_hardcover_read(self.book_id, line.hardcover_read_id)
+        except BookOrbitError as error:  # gone meanwhile: said, and the list read again
+            show_error(self, error)
         return self._changed(self.book_id)
 
     async def _ask(

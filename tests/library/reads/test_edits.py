@@ -8,7 +8,7 @@ import pytest
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.library.journal import run
 from bookorbit_desktop.library.reads.edits import add_read, edit_read, remove_read
-from bookorbit_desktop.library.reads.store import book_reads
+from bookorbit_desktop.library.reads.store import book_reads, get_read
 from bookorbit_desktop.library.store.models import ReadingState, SyncOutbox
 from tests.factories import add_book
 
@@ -161,3 +161,13 @@ def test_the_device_a_kosync_push_names_is_the_reads_and_a_restore_is_not(librar
     edit_read(read.id, state="abandoned", finished="2026-02-01")
     push("Kobo Clara", "KOBO-1")  # an abandoned read keeps the device it was given up on
     assert [r.device for r in book_reads(book)] == ["PocketBook"]
+
+
+def test_a_finished_read_reopened_is_not_read_through(library):
+    book = add_book("Dune").id
+    read = add_read(book, started="2026-01-02", finished="2026-01-20")
+    assert get_read(read.id).progress == 1.0
+    edit_read(read.id, state="open")
+    assert get_read(read.id).progress == 0.0
+    state = ReadingState.get(ReadingState.book == book)
+    assert (state.status, state.progress) == ("reading", 0.0)
