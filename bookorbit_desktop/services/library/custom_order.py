@@ -1,14 +1,14 @@
 """The library table's order by a custom column (`custom:<id>`): the books with a value by its
-stored key (`store.custom_keys_schema`), walked from the index of (column, key, book), then
-those without one in the table's title order; descending, those without one first, then the
-values from the highest. No sort of the whole library either way: the title order is the
+stored key (`store.custom_keys_schema`), walked from the index of (column, key, book), the
+books of one value in title order, then those without one in the table's title order;
+descending, those without one first, then the values from the highest. No sort of the whole library either way: the title order is the
 table's own (`table_window.ordered_ids`), the books with a value taken out of it.
 """
 
 from __future__ import annotations
 
 from array import array
-from itertools import filterfalse
+from itertools import filterfalse, groupby
 from operator import itemgetter
 from typing import Any
 
@@ -32,11 +32,31 @@ def custom_order(
     valued_tables = tables.replace("FROM book_sort_key k", "FROM custom_value cv", 1)
     direction = " DESC" if descending else ""
     rows = database.execute_sql(
-        f"SELECT cv.book_id {valued_tables.replace('k.book_id', 'cv.book_id')}"
+        f"SELECT cv.book_id, cv.key {valued_tables.replace('k.book_id', 'cv.book_id')}"
         f" WHERE cv.column_id = ? AND {condition.replace('k.book_id', 'cv.book_id')}"
         f" ORDER BY cv.key{direction}, cv.book_id{direction}",
         [column_of(column), *params],
     )
-    valued = array("q", map(itemgetter(0), rows))
+    valued = _ties_by_title(rows.fetchall(), by_title)
     without = array("q", filterfalse(set(valued).__contains__, by_title))
     return without + valued if descending else valued + without
+
+
+def _ties_by_title(rows: list[tuple[int, Any]], by_title: array[int]) -> array[int]:
+    """The books of `rows` (book, key; in the keys' order), those of one value in title order:
+    a large run taken out of `by_title` as it stands (a yes/no column is two runs), a small one
+    sorted by its books' places in it."""
+    found = array("q")
+    place: dict[int, int] | None = None
+    for _key, run in groupby(rows, key=itemgetter(1)):
+        books = [book for book, _key in run]
+        if len(books) == 1:
+            found.extend(books)
+        elif len(books) * 64 > len(by_title):
+            within = set(books)
+            found.extend(book for book in by_title if book in within)
+        else:
+            if place is None:
+                place = {book: n for n, book in enumerate(by_title)}
+            found.extend(sorted(books, key=place.__getitem__))
+    return found
