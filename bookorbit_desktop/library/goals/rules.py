@@ -130,8 +130,9 @@ def unit(metric: str, count: int) -> str:
 
 
 def pace_text(progress: GoalProgress) -> str:
-    """What the goal's state means, in one sentence: "3 books behind: 2 more this month get
-    you back on track.", "2 books ahead.", "Met: 24 of 24 books."."""
+    """What the goal's state means, in one sentence: "3 books behind today: 4 more this month
+    get you back on track." (this month's share of the goal is due too), "2 books ahead.",
+    "Met: 24 of 24 books."."""
     goal, metric = progress.goal, progress.goal.metric
     of = f"{progress.done:,} of {unit(metric, goal.target)}"
     if progress.state == MET:
@@ -148,7 +149,7 @@ def pace_text(progress: GoalProgress) -> str:
     behind = unit(metric, -progress.difference)
     more = progress.catch_up
     verb = "gets" if more == 1 else "get"
-    return f"{behind} behind: {more:,} more this month {verb} you back on track.{pace}"
+    return f"{behind} behind today: {more:,} more this month {verb} you back on track.{pace}"
 
 
 def _pace(metric: str, per_week: float) -> str:

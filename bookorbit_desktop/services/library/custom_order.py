@@ -1,8 +1,9 @@
 """The library table's order by a custom column (`custom:<id>`): the books with a value by its
 stored key (`store.custom_keys_schema`), walked from the index of (column, key, book), the
 books of one value in title order, then those without one in the table's title order;
-descending, those without one first, then the values from the highest. No sort of the whole library either way: the title order is the
-table's own (`table_window.ordered_ids`), the books with a value taken out of it.
+descending, those without one first, then the values from the highest. No sort of the whole
+library either way: the title order is the table's own (`table_window.ordered_ids`), the books
+with a value taken out of it.
 """
 
 from __future__ import annotations

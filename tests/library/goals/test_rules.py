@@ -84,14 +84,14 @@ def test_the_books_that_count_and_the_ones_listed_apart():
     ("goal", "reads", "today", "text"),
     [
         (YEAR_24, finished(8), D(2026, 6, 30),
-         "3 books behind: 3 more this month get you back on track. To reach it: a book every "
+         "3 books behind today: 3 more this month get you back on track. To reach it: a book every "
          "12 days."),
         (YEAR_24, finished(10), D(2026, 6, 30),
-         "1 book behind: 1 more this month gets you back on track. To reach it: a book every "
+         "1 book behind today: 1 more this month gets you back on track. To reach it: a book every "
          "13 days."),
         (YEAR_24, [], D(2026, 12, 1),
-         "22 books behind: 24 more this month get you back on track. To reach it: 5.4 books a "
-         "week."),
+         "22 books behind today: 24 more this month get you back on track. To reach it: 5.4 books "
+         "a week."),
         (YEAR_24, finished(5), D(2026, 2, 1), "3 books ahead. To reach it: a book every 18 days."),
         (Goal(4, BOOKS, D(2026, 1, 1), D(2026, 12, 31)), finished(1), D(2026, 4, 2),
          "On track. To reach it: a book every 91 days."),
