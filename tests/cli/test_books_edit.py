@@ -43,7 +43,7 @@ def test_books_edit_saves_the_values(tmp_path, imported, capsys):
     assert code == 0
     out = capsys.readouterr().out
     assert out.strip() == (
-        "Saved the title, authors, series, series number, language, ISBN, description, cover "
+        "Saved the title, authors, series, series number, language, ISBN, description and cover "
         f"of book {book}.\nTake it back with `bookorbit-desktop undo`."
     )
     dune = listed(tmp_path, capsys)["Dune"]

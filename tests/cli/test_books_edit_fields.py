@@ -51,7 +51,7 @@ def test_the_fields_are_saved_undone_and_redone(tmp_path, book_id, capsys):
     )  # fmt: skip
     assert code == 0
     assert capsys.readouterr().out.startswith(
-        f"Saved the subtitle, ISBN, release date, page count, identifiers of book {book_id}."
+        f"Saved the subtitle, ISBN, release date, page count and identifiers of book {book_id}."
     )
     edited = stored(tmp_path, book_id)
     assert edited == {
