@@ -108,6 +108,15 @@ def message_label(name: str) -> QLabel:
     return label
 
 
+def error_label() -> QLabel:
+    """The line under a form that says what is wrong (`say_wrong`): plain, wrapped, in the
+    error colour, hidden until then."""
+    label = message_label("errorLabel")
+    label.setStyleSheet(f"color: {ERROR_COLOUR};")
+    label.setAccessibleName("Error")
+    return label
+
+
 def selectable_label(name: str) -> QLabel:
     """A label named `name` whose text (an address, a fingerprint) can be selected and copied."""
     label = QLabel()

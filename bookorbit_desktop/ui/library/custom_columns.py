@@ -34,7 +34,7 @@ from bookorbit_desktop.ui.library.columns import ColumnsMenu
 from bookorbit_desktop.ui.library.model import COLUMN_KEYS, BookColumns
 from bookorbit_desktop.ui.questions import action_or_cancel
 from bookorbit_desktop.ui.text import plain_label
-from bookorbit_desktop.ui.widgets import push_button, wide_row
+from bookorbit_desktop.ui.widgets import error_label, push_button, wide_row
 
 KIND_TEXTS = {
     "text": "Text",
@@ -89,11 +89,7 @@ class CustomColumnsDialog(QDialog):
         values_label.setBuddy(self.values)
         form.addRow(values_label, wide_row(self.values, push_button("&Add", self.add)))
         layout.addWidget(adding)
-        self.error_label = plain_label()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b3261e;")
-        self.error_label.setAccessibleName("Error")
-        self.error_label.hide()
+        self.error_label = error_label()
         layout.addWidget(self.error_label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

@@ -40,8 +40,7 @@ from bookorbit_desktop.ui.library.description_editor import DescriptionEditor
 from bookorbit_desktop.ui.library.identifiers_editor import IdentifiersEditor
 from bookorbit_desktop.ui.library.tag_editor import TagEditor
 from bookorbit_desktop.ui.questions import action_or_cancel
-from bookorbit_desktop.ui.text import plain_label
-from bookorbit_desktop.ui.widgets import push_button, wide_row
+from bookorbit_desktop.ui.widgets import error_label, push_button, wide_row
 
 # Saves (book ids, changed fields as typed, cover file or None); raises BookOrbitError.
 Save = Callable[[tuple[int, ...], Mapping[str, str], str | None], None]
@@ -125,11 +124,7 @@ class EditDialog(QDialog):
             self.description = DescriptionEditor(form.texts.get("description", ""))
             side.addRow("Descripti&on:", self.description)
         self.custom.add_to(fields)
-        self.error_label = plain_label()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b3261e;")
-        self.error_label.setAccessibleName("Error")
-        self.error_label.hide()
+        self.error_label = error_label()
         layout.addWidget(self.error_label)
         self.confirm_label = QLabel()  # what a save of many books changes, before it does
         self.confirm_label.setWordWrap(True)
