@@ -45,19 +45,17 @@ def custom_order(
 
 def _ties_by_title(rows: list[tuple[int, Any]], by_title: array[int]) -> array[int]:
     """The books of `rows` (book, key; in the keys' order), those of one value in title order:
-    a large run taken out of `by_title` as it stands (a yes/no column is two runs), a small one
-    sorted by its books' places in it."""
+    one walk of `by_title` deals the books of each value shared by several to it."""
+    runs = [[book for book, _key in run] for _key, run in groupby(rows, key=itemgetter(1))]
+    run_of = {book: n for n, run in enumerate(runs) if len(run) > 1 for book in run}
+    if not run_of:  # every value is one book's
+        return array("q", (run[0] for run in runs))
+    dealt: list[list[int]] = [[] for _run in runs]
+    for book in by_title:
+        n = run_of.get(book)
+        if n is not None:
+            dealt[n].append(book)
     found = array("q")
-    place: dict[int, int] | None = None
-    for _key, run in groupby(rows, key=itemgetter(1)):
-        books = [book for book, _key in run]
-        if len(books) == 1:
-            found.extend(books)
-        elif len(books) * 64 > len(by_title):
-            within = set(books)
-            found.extend(book for book in by_title if book in within)
-        else:
-            if place is None:
-                place = {book: n for n, book in enumerate(by_title)}
-            found.extend(sorted(books, key=place.__getitem__))
+    for run, titled in zip(runs, dealt, strict=True):
+        found.extend(titled if len(titled) == len(run) else run)  # (by_title holds them all)
     return found
