@@ -41,7 +41,6 @@ from bookorbit_desktop.hardcover.sync.side_effects import read_fields
 from bookorbit_desktop.hardcover.sync.steps import DELETE_READ, INSERT_READ, UPDATE_READ, Action
 from bookorbit_desktop.library.reads.store import (
     BookRead,
-    being_read,
     earlier_reads,
     forget_gone,
     gone_reads,
@@ -83,9 +82,9 @@ def identity_plan(candidate: Candidate, remote: Remote | None) -> IdentityPlan:
         fields = read_fields(read.started, read.finished, there.pages, there.edition_id)
         actions.append(Action(UPDATE_READ, there.id, fields, (f"read {there.id}",)))
         synced.append((there.id, read.started, read.finished))
-    for added in reads_to_send(candidate.book_ids):
+    for added, being_read in reads_to_send(candidate.book_ids):
         dates = f"{added.started or '?'} to {added.finished or '?'}"
-        if being_read(added.book_id):
+        if being_read:
             notes.append(f"read {dates} waits until the book's current read is finished")
             continue
         fields = read_fields(added.started, added.finished, remote.edition_pages, remote.edition_id)

@@ -195,21 +195,20 @@ def earlier_reads(book_ids: Iterable[int]) -> list[tuple[BookRead, tuple[str | N
     return found
 
 
-def reads_to_send(book_ids: Iterable[int]) -> list[BookRead]:
+def reads_to_send(book_ids: Iterable[int]) -> list[tuple[BookRead, bool]]:
     """The books' finished reads but each book's latest that the user added here and no
-    Hardcover read is yet (`BookRead.to_send`), oldest first."""
-    return [
-        read
-        for book_id in book_ids
-        for read in book_reads(book_id)[:-1]
-        if read.to_send and read.hardcover_read_id is None and read.state == DONE
-    ]
-
-
-def being_read(book_id: int) -> bool:
-    """Whether the book's latest read is open (the book is being read)."""
-    reads = book_reads(book_id)
-    return bool(reads) and reads[-1].state == OPEN
+    Hardcover read is yet (`BookRead.to_send`), oldest first, each with whether its book is
+    being read (its latest read is open)."""
+    found = []
+    for book_id in book_ids:
+        reads = book_reads(book_id)
+        open_now = bool(reads) and reads[-1].state == OPEN
+        found += [
+            (read, open_now)
+            for read in reads[:-1]
+            if read.to_send and read.hardcover_read_id is None and read.state == DONE
+        ]
+    return found
 
 
 def name_sent(
