@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QInputDialog,
+    QLabel,
     QMenu,
     QMessageBox,
     QTreeView,
@@ -43,6 +44,7 @@ from bookorbit_desktop.services.library.categories import (
 from bookorbit_desktop.ui.asyncqt import open_box, show_error, spawn
 from bookorbit_desktop.ui.library.browser_model import BrowserModel, Choice, books
 from bookorbit_desktop.ui.questions import action_or_cancel
+from bookorbit_desktop.ui.text import show_plain
 
 UNDO_NOTE = "Edit ▸ Undo takes it back."
 
@@ -238,6 +240,8 @@ class LibraryBrowser(QWidget):
             f"New name for “{name}” (the name of another {noun.lower()} merges them):"
             + _alone(name, below)
         )
+        for label in dialog.findChildren(QLabel):  # a name from a book's file: never markup
+            show_plain(label)
         dialog.setTextValue(name)
         dialog.textValueSelected.connect(lambda new: self._rename(kind, name, new))
         self.dialog = dialog

@@ -201,7 +201,7 @@ class CustomColumns:
             for i, c in zip(self.indexes(), model.custom, strict=True)
         }
         model.set_custom(columns)
-        self._menu.set_custom([column.name for column in columns], len(COLUMN_KEYS))
+        self._menu.set_custom(list(model.custom_headings), len(COLUMN_KEYS))
         for index, column in zip(self.indexes(), columns, strict=True):
             table.setColumnHidden(index, column.id != shown and hidden.get(column.key, True))
         self._fit()

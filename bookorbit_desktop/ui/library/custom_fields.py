@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QScrollArea, QW
 from bookorbit_desktop.services.library.custom_columns import Column
 from bookorbit_desktop.services.library.edits import EditForm
 from bookorbit_desktop.ui.library.model import COLUMNS
+from bookorbit_desktop.ui.text import plain_label, without_shortcuts
 
 BUILT_IN = [title for _key, title in COLUMNS]  # the library's own fields' names
 
@@ -62,7 +63,10 @@ class CustomFields:
                 field.textEdited.connect(lambda _text: edited())
             else:
                 field.activated.connect(lambda _index: edited())
-            rows.addRow(f"{column.heading(BUILT_IN)}:", field)
+            # a column's name may come from a calibre library: shown as typed, never as markup
+            label = plain_label(without_shortcuts(f"{column.heading(BUILT_IN)}:"))
+            label.setBuddy(field)
+            rows.addRow(label, field)
             self.fields[column.key] = field
         self.box = QScrollArea()
         self.box.setWidget(inner)

@@ -229,13 +229,13 @@ class BookColumns(HeadedTable):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.custom: tuple[Column, ...] = ()
-        self._headings: tuple[str, ...] = ()  # the custom columns' (`Column.heading`)
+        self.custom_headings: tuple[str, ...] = ()  # the custom columns' (`Column.heading`)
 
     def set_custom(self, columns: Sequence[Column]) -> None:
         """Show these custom columns after the others (a reset)."""
         self.beginResetModel()
         self.custom = tuple(columns)
-        self._headings = tuple(column.heading(self.headers) for column in self.custom)
+        self.custom_headings = tuple(column.heading(self.headers) for column in self.custom)
         self.endResetModel()
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's default)
@@ -246,7 +246,7 @@ class BookColumns(HeadedTable):
     ) -> Any:
         if section >= len(self.headers) and orientation == Qt.Orientation.Horizontal:
             shown = role == Qt.ItemDataRole.DisplayRole
-            return self._headings[section - len(self.headers)] if shown else None
+            return self.custom_headings[section - len(self.headers)] if shown else None
         return super().headerData(section, orientation, role)
 
     def column_key(self, column: int) -> str:

@@ -130,6 +130,18 @@ def test_the_dialog_adds_renames_and_deletes_and_undo_takes_each_back(qtbot, qlo
     assert view.model.headerData(CUSTOM, Qt.Orientation.Horizontal) == "Shelf"
 
 
+def test_a_column_s_name_is_shown_in_the_edit_dialog_as_typed_never_as_markup(qtbot, library):
+    ids = shelf(library)
+    add_column("<b>Loud</b> & Clear", "text")  # a name a calibre library may bring
+    _window, _view, actions = window_with_books(qtbot, library)
+    dialog = actions.edit_books([ids["Ubik"]])
+    field = dialog.custom.fields[store.named("<b>Loud</b> & Clear").key]
+    [label] = [w for w in dialog.findChildren(QLabel) if w.buddy() is field and "Loud" in w.text()]
+    assert label.textFormat() == Qt.TextFormat.PlainText
+    assert label.text() == "<b>Loud</b> && Clear:"  # shown "<b>Loud</b> & Clear:"
+    dialog.reject()
+
+
 def test_the_edit_dialog_sets_one_books_values_and_several_books_at_once(qtbot, qloop, library):
     ids = shelf(library)
     add_column("Place", "list", ["Desk", "Attic"])

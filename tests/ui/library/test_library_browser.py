@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QContextMenuEvent
-from PySide6.QtWidgets import QApplication, QInputDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QMenu, QMessageBox
 from pytestqt.exceptions import TimeoutError
 
 from bookorbit_desktop.library.store.models import Book
@@ -165,6 +165,15 @@ def test_a_parent_tag_s_rename_and_delete_say_the_tags_below_keep_their_names(
     assert "every book that carries it (1 book)" in said and "3 tags below it" in said
     browser.dialog.reject()  # Cancel: nothing changes
     assert Tag.get_or_none(Tag.name == "fiction") is not None
+
+
+def test_the_rename_question_shows_a_name_as_typed_never_as_markup(app):
+    browser = app.window.library_view.browser
+    dialog = browser.rename("authors", "<img src=x>Jane")  # a name from a book's file
+    labels = dialog.findChildren(QLabel)
+    assert any("<img src=x>Jane" in label.text() for label in labels)
+    assert {label.textFormat() for label in labels} == {Qt.TextFormat.PlainText}
+    dialog.reject()
 
 
 @POPUP_NOISE
