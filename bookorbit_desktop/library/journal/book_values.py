@@ -28,6 +28,7 @@ from bookorbit_desktop.library.store.models import (
     ReadingState,
     database,
 )
+from bookorbit_desktop.library.store.sql import marks
 from bookorbit_desktop.library.store.user_edits import BookEdit, mark_edited
 from bookorbit_desktop.library.tags.store import book_tags, set_book_tags
 
@@ -37,6 +38,8 @@ PLAIN = ("subtitle", "series", "series_index", "language", "publisher", "publish
 READING = ("status", "progress", "rating")
 DATES = ("started", "finished")
 _READING_DEFAULTS = {"status": "unread", "progress": 0.0, "rating": None}
+
+_NAMES_A_QUERY = 500  # authors looked up by name a query at a time
 
 
 def cover_hash(data: bytes) -> str:
@@ -154,13 +157,16 @@ def set_authors_of(books: Mapping[int, Sequence[str]]) -> None:
 
 
 def _author_ids(names: Sequence[str]) -> dict[str, int]:
-    if not names:
-        return {}
-    rows = database.execute_sql(
-        "SELECT name, id FROM author WHERE name IN (SELECT value FROM json_each(?))",
-        (json.dumps(list(names)),),
-    )
-    return {name: int(author_id) for name, author_id in rows}
+    """The authors' ids by name, the names bound as they are (a name may hold any character,
+    which a JSON list would not give back as it was)."""
+    found: dict[str, int] = {}
+    for start in range(0, len(names), _NAMES_A_QUERY):
+        chunk = names[start : start + _NAMES_A_QUERY]
+        rows = database.execute_sql(
+            f"SELECT name, id FROM author WHERE name IN ({marks(chunk)})", tuple(chunk)
+        )
+        found.update((name, int(author_id)) for name, author_id in rows)
+    return found
 
 
 def write_values(

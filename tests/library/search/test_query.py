@@ -9,7 +9,7 @@ import itertools
 from datetime import date
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bookorbit_desktop.library.editing.apply import edit_books
@@ -158,6 +158,12 @@ def _apply(library, operation: tuple) -> None:
     queries=st.lists(_TERMS, max_size=6),
     size=st.integers(1, 5),
     window=st.integers(1, 6),
+)
+@example(  # an author named by a control character, looked up again by name
+    operations=[("import", "?", ["\x00"], None), ("authors", 0, ["\x00"])],
+    queries=[],
+    size=1,
+    window=1,
 )
 def test_the_index_finds_what_a_search_from_scratch_finds(
     tmp_path_factory, operations, queries, size, window

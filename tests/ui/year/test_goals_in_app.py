@@ -35,7 +35,7 @@ def test_a_goal_set_on_the_year_page_shows_and_follows_the_reads(desktop, qloop)
     controller.goal_timer.setInterval(10)  # the tray line's once a minute, shortened
     box = controller.page.goal_box
     desktop.window.tabs.setCurrentIndex(controller.index)
-    run_until(qloop, lambda: controller.page.figures is not None)
+    run_until(qloop, lambda: controller.page.figures is not None and bool(texts(box)))
     assert "No reading goal for this year." in texts(box)[0]
 
     asked = []
