@@ -12,8 +12,10 @@ the app (the order read in a worker thread):
   sort by <column>        (Title, the built-in sort to compare with, then each custom column)
                           a click on the column's header, each time the other way round: how
                           long the window's thread is blocked (the click, then showing the
-                          order with the rows painted; median of five) and how long until the
-                          first page of the new order is shown ("arrives")
+                          order with the rows painted; median of five), how long until the
+                          first page of the new order is painted ("first page": a sort's first
+                          page is read beside its whole order and shown when it comes first)
+                          and until the whole order is shown ("whole order")
   search <search>         the search put into the empty filter box at once: blocked, and until
                           its books are shown (median of three)
 
@@ -71,7 +73,7 @@ def build(data_dir: Path, count: int) -> None:
 
 def measure(data_dir: Path) -> dict[str, float]:
     import qasync
-    from PySide6.QtCore import QEvent, QObject, Qt, qInstallMessageHandler
+    from PySide6.QtCore import QEvent, QObject, Qt, QTimer, qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
     from bookorbit_desktop.services.library.service import LibraryService
@@ -107,11 +109,18 @@ def measure(data_dir: Path) -> dict[str, float]:
         view.table.viewport().installEventFilter(watch)
 
         def rows_painted() -> None:
-            if not (shown_at and painted and painted[-1] >= shown_at[0]):
+            if not (shown_at and painted and painted[-1] >= shown_at[-1]):
                 view.table.viewport().repaint()
 
-        async def timed(act: object) -> tuple[float, float]:
+        ticks: list[float] = []  # the window's loop free: a timer's ticks, 2 ms apart
+        ticker = QTimer()
+        ticker.setInterval(2)
+        ticker.timeout.connect(lambda: ticks.append(time.perf_counter()))
+
+        async def timed(act: object) -> tuple[float, float, float]:
             shown_at.clear()
+            ticks.clear()
+            ticker.start()
             start = time.perf_counter()
             act()  # type: ignore[operator]
             acted = time.perf_counter()
@@ -119,8 +128,14 @@ def measure(data_dir: Path) -> dict[str, float]:
                 await model.ordering
             rows_painted()
             end = time.perf_counter()
-            shown = end - shown_at[0] if shown_at else 0.0
-            return (acted - start + shown) * 1000, (end - start) * 1000
+            ticker.stop()
+            # Blocked: the click, or the longest the loop went without a tick.
+            free = [acted, *(t for t in ticks if t > acted), end]
+            blocked = max(acted - start, *(b - a for a, b in itertools.pairwise(free)))
+            # The first rows shown: the loop free again after the first paint after a reset.
+            paint = next((t for t in painted if shown_at and t >= shown_at[0]), end)
+            first = next((t for t in ticks if t >= paint), end)
+            return blocked * 1000, (first - start) * 1000, (end - start) * 1000
 
         orders = itertools.cycle((Qt.SortOrder.DescendingOrder, Qt.SortOrder.AscendingOrder))
         first = model.columnCount() - len(model.custom)
@@ -137,7 +152,8 @@ def measure(data_dir: Path) -> dict[str, float]:
                 for _ in range(5)
             ]
             figures[f"sort by {name}, blocked"] = statistics.median(s[0] for s in samples)
-            figures[f"sort by {name}, arrives"] = statistics.median(s[1] for s in samples)
+            figures[f"sort by {name}, first page"] = statistics.median(s[1] for s in samples)
+            figures[f"sort by {name}, whole order"] = statistics.median(s[2] for s in samples)
         for text in SEARCHES:
             samples = []
             for _ in range(3):
@@ -147,7 +163,7 @@ def measure(data_dir: Path) -> dict[str, float]:
                 assert view.search_error.isHidden(), text
                 loop.run_until_complete(timed(lambda: view.filter_edit.setText("")))
             figures[f"search {text}, blocked"] = statistics.median(s[0] for s in samples)
-            figures[f"search {text}, arrives"] = statistics.median(s[1] for s in samples)
+            figures[f"search {text}, arrives"] = statistics.median(s[2] for s in samples)
         asyncio.set_event_loop(None)
         loop.close()
         view.close()
@@ -171,13 +187,17 @@ def main() -> int:
             build(data_dir, args.books)
         built = time.perf_counter() - start
         figures = measure(data_dir)
-    goals = {name: BLOCKED_GOAL if name.endswith("blocked") else ARRIVES_GOAL for name in figures}
+    goals = {
+        name: BLOCKED_GOAL if name.endswith("blocked") else "" if "whole" in name else ARRIVES_GOAL
+        for name in figures
+    }
     if args.json:
         print(json.dumps({"books": args.books, "figures": figures, "goals": goals}))
         return 0
     print(f"library of {args.books:,} books built in {built:.1f} s; median ms:")
     for name, value in figures.items():
-        print(f"  {name:<42}{value:>9.1f}   (goal {goals[name]})")
+        goal = f"   (goal {goals[name]})" if goals[name] else ""
+        print(f"  {name:<42}{value:>9.1f}{goal}")
     return 0
 
 

@@ -3,7 +3,8 @@ stored key (`store.custom_keys_schema`), walked from the index of (column, key, 
 books of one value in title order, then those without one in the table's title order;
 descending, those without one first, then the values from the highest. No sort of the whole
 library either way: the title order is the table's own (`table_window.ordered_ids`), the books
-with a value taken out of it.
+with a value taken out of it. A sort's first page (`first_in_custom_order`) is read from the
+same indexes only as far as the page needs.
 """
 
 from __future__ import annotations
@@ -58,4 +59,44 @@ def _ties_by_title(rows: list[tuple[int, Any]], by_title: array[int]) -> array[i
     found = array("q")
     for run, titled in zip(runs, dealt, strict=True):
         found.extend(titled if len(titled) == len(run) else run)  # (by_title holds them all)
+    return found
+
+
+def first_in_custom_order(
+    column: str,
+    descending: bool,
+    tables: str,
+    where: tuple[str, list[Any]],
+    by_title: str,
+    limit: int,
+) -> array[int]:
+    """The first `limit` books of `custom_order`'s order, read only as far as they need: the
+    books with a value walked from the values' index (those of one value sorted by `by_title`,
+    the title order's keys, among themselves), and those without one from the title's index.
+    `tables` and `where` (the condition and its parameters) are those of `custom_order`."""
+    condition, params = where
+    column_id = column_of(column)
+    direction = " DESC" if descending else ""
+    valued_tables = tables.replace(
+        "FROM book_sort_key k",
+        "FROM custom_value cv CROSS JOIN book_sort_key k ON k.book_id = cv.book_id",
+        1,
+    )
+    valued = (
+        f"SELECT k.book_id {valued_tables} WHERE cv.column_id = ? AND {condition}"
+        f" ORDER BY cv.key{direction}, {by_title} LIMIT ?",
+        [column_id, *params],
+    )
+    without = (
+        f"SELECT k.book_id {tables} WHERE {condition} AND NOT EXISTS (SELECT 1 FROM"
+        " custom_value v WHERE v.column_id = ? AND v.book_id = k.book_id)"
+        f" ORDER BY {by_title} LIMIT ?",
+        [*params, column_id],
+    )
+    found = array("q")
+    with database.atomic():  # both in one snapshot
+        for sql, values in (without, valued) if descending else (valued, without):
+            if len(found) < limit:  # the second read only when the first leaves room
+                cursor = database.execute_sql(sql, [*values, limit - len(found)])
+                found.extend(map(itemgetter(0), cursor))
     return found

@@ -39,7 +39,11 @@ from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.sql import INBOX_IDS, in_list, outside_inbox
 from bookorbit_desktop.services.library.book_statuses import BookStatuses as BookStatuses
-from bookorbit_desktop.services.library.custom_order import CUSTOM, custom_order
+from bookorbit_desktop.services.library.custom_order import (
+    CUSTOM,
+    custom_order,
+    first_in_custom_order,
+)
 
 T = TypeVar("T")
 
@@ -265,10 +269,12 @@ def ordered_ids(
     among: Sequence[int] | None = None,
     where: Condition | None = None,
     chosen: Condition | None = None,
+    limit: int | None = None,
 ) -> array[int]:
     """The ids of the books the filters (the words, the status, the search's condition and
     the browser's choice, `chosen_condition`) let through (of those `among`, if given), in
-    the order of sort `column`."""
+    the order of sort `column`; only the first `limit` of them, if given (a sort's first page,
+    read only as far as the page needs where an index gives the order)."""
     direction = " DESC" if descending else ""
     custom = column.startswith(CUSTOM)  # a custom column's: its values' keys (`custom_order`)
     sorts = ["k.title"] if custom else SORT_KEYS[column]
@@ -280,6 +286,9 @@ def ordered_ids(
         condition = f"{book_id} IN ({', '.join('?' for _id in among)}) AND {condition}"
         params = [*among, *params]
     tables = _tables(book_id, keys, condition)
+    if custom and limit is not None:
+        ties = f"{SORT_KEYS['title'][0]}, {_STORED_ORDER}"  # the title order's keys
+        return first_in_custom_order(column, descending, tables, (condition, params), ties, limit)
     if custom:  # the books without a value in the title order, read the title's way
         with database.atomic():  # both in one snapshot
             by_title = ordered_ids(
@@ -288,13 +297,14 @@ def ordered_ids(
             return custom_order(column, descending, tables, condition, params, by_title)
     if column in pushed_keys.FRESH and among is not None:
         keys = f"{_fresh(column)}{direction}"  # a few books: each one's key worked out afresh
-    plain = f"SELECT {book_id} {tables} WHERE {condition} ORDER BY {keys}, {order}"
+    cap = "" if limit is None else f" LIMIT {int(limit)}"
+    plain = f"SELECT {book_id} {tables} WHERE {condition} ORDER BY {keys}, {order}{cap}"
     if column not in pushed_keys.FRESH or among is not None:
         return array("q", (row[0] for row in database.execute_sql(plain, params)))
     with database.atomic():  # whether books are behind, and the order, in one snapshot
         if not database.execute_sql(pushed_keys.IS_BEHIND).fetchone()[0]:
             return array("q", (row[0] for row in database.execute_sql(plain, params)))
-        return _pushed_order(column, direction, tables, condition, params)
+        return _pushed_order(column, direction, tables, condition, params, cap)
 
 
 def _fresh(column: str) -> str:
@@ -303,7 +313,7 @@ def _fresh(column: str) -> str:
 
 
 def _pushed_order(
-    column: str, direction: str, tables: str, condition: str, params: list[Any]
+    column: str, direction: str, tables: str, condition: str, params: list[Any], cap: str
 ) -> array[int]:
     """The order by a key a KOReader push leaves behind (progress, last read:
     `store.pushed_keys`) while some books' keys are behind, without writing: the books whose
@@ -316,7 +326,7 @@ def _pushed_order(
     )
     cursor = database.execute_sql(
         f"WITH behind(book_id) AS ({pushed_keys.BEHIND_BOOKS}) SELECT book_id FROM"
-        f" ({' UNION ALL '.join(arms)} ORDER BY 2{direction}, 3, 1)",
+        f" ({' UNION ALL '.join(arms)} ORDER BY 2{direction}, 3, 1){cap}",
         [*params, *params],
     )
     return array("q", (row[0] for row in cursor))

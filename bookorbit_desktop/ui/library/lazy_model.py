@@ -1,26 +1,22 @@
 """The library table's Qt model for any size of library: it shows every book but holds only the
 few hundred on screen.
 
-SQLite sorts and filters (`services.library.table_window.ordered_ids`): the model keeps the
-resulting ids (8 bytes a book), so its row count, the book of any row and the row of any book are
-known at once, and reads the books themselves a page at a time as the view asks for rows, keeping
-the last few pages. It also keeps the order without the filter box's terms: a keystroke keeps the
-books of that order the library's search finds (`table_window.filtered`), with no sort. A
-change to some books (`follow`, or `find` in a worker thread then `show`) repaints their rows
-when they keep their place in the order and the filters; otherwise the order is read again as
-a layout change, so the selection and the scroll position stay.
+SQLite sorts and filters (`table_window.ordered_ids`): the model keeps the ids (8 bytes a book),
+so its row count and the book of any row are known at once, and reads the books a page at a
+time as the view asks, keeping the last few pages. It keeps the order without the filter box's
+terms too, which a keystroke narrows with no sort (`table_window.filtered`). A change to some
+books (`follow`, or `find` in a worker thread then `show`) repaints their rows when they keep
+their place; otherwise the order is read again as a layout change (the selection stays).
 
 A sort or filter's order is read in a worker thread while the window's loop runs (at once
-without one): the rows stay until it arrives, then it is shown as a reset (views select their
-books again), unless the table changed since (another sort, filter or change).
+without one) and shown as a reset when it arrives (views select their books again), unless
+the table changed since. A sort's first page, read beside it, is shown first when it comes
+first (`table_reads.first_shown`).
 
-The status counts beside the table follow each change from every book's status, which
-`find(None)` reads; after a `refresh` (which counts in SQL) the first change the rows read
-cannot count has them read in a worker thread, so no change counts the whole library on the
-window's thread.
-
-The model is empty (not `loaded`) until its first read: a window shows at once and its table
-fills when `find(None)`, run in a worker thread, is shown."""
+The status counts follow each change from every book's status, which `find(None)` reads; after
+a `refresh` (which counts in SQL) the first change the rows cannot count has them read in a
+worker thread. The model is empty (not `loaded`) until its first read: a window shows at once
+and its table fills when `find(None)`, run in a worker thread, is shown."""
 
 from __future__ import annotations
 
@@ -57,6 +53,7 @@ from bookorbit_desktop.ui.library.table_reads import (
     Reader,
     ShownOrder,
     find_changes,
+    first_shown,
     order_of,
     rows_of,
 )
@@ -68,8 +65,7 @@ KEPT_PAGES = 4  # pages kept around the rows on screen
 
 class LazyLibraryModel(BookColumns):
     """Books as rows, `COLUMNS` as columns; `set_filter`/`set_status_filter`/`set_chosen`/
-    `sort` reorder.
-    Empty until `set_reader` says how to read books."""
+    `sort` reorder. Empty until `set_reader` says how to read books."""
 
     counts_changed = Signal()  # a change to some books may have changed the status counts
     # The filter box's search cannot be read (a `SearchError`; None: it can): the rows stay.
@@ -88,6 +84,7 @@ class LazyLibraryModel(BookColumns):
         self._shown_by = self._order_by  # the order of `_ids` (another while one is read)
         self._last_read = ""  # the filter box's last search that could be read
         self._ordering: asyncio.Task[None] | None = None  # the last sort or filter's read
+        self.first_page: asyncio.Task[None] | None = None  # the last sort's first page's read
         self._counts: Counter[str] | None = Counter()  # None: to be counted again
         # Every book's status, read once a change needs it (`_count_again`); None: not read.
         self._statuses: table_window.BookStatuses | None = None
@@ -98,8 +95,7 @@ class LazyLibraryModel(BookColumns):
     # -- data in ----------------------------------------------------------------------------
 
     def set_reader(self, read: Reader) -> None:
-        """Read books with `read(ids)` from now on (`refresh`, or `find(None)` in a worker
-        thread then `show`, shows them)."""
+        """Read books with `read(ids)` from now on (shown by `refresh`, or `find(None)`)."""
         self._read = read
 
     @property
@@ -300,13 +296,26 @@ class LazyLibraryModel(BookColumns):
         try:
             asyncio.get_running_loop()
         except RuntimeError:  # no window's loop to keep free
-            self._ordering = None
+            self._ordering = self.first_page = None
             self._show_order(stamp, read())
             return
         self._ordering = spawn(self._read_order_later(stamp, read))
+        sorting = order_by.same_books(shown)  # its first page is read beside the whole order
+        self.first_page = spawn(self._read_first_later(stamp, order_by)) if sorting else None
 
     async def _read_order_later(self, stamp: int, read: Callable[[], ShownOrder]) -> None:
         self._show_order(stamp, await table_window.read_later(read))
+
+    async def _read_first_later(self, stamp: int, order_by: Order) -> None:
+        first = await table_window.read_later(functools.partial(order_by.first, PAGE_ROWS))
+        kept = {self.book_id_at(index.row()) for index in self.persistentIndexList()}
+        # (Not when the whole order came first, or the table changed.)
+        ids = first_shown(self._ids, first, kept) if stamp == self._stamp else None
+        if ids is not None:  # shown as `_show_order` shows the whole order, which follows
+            self.beginResetModel()
+            self._ids, self._whole = ids, None  # (the order without terms: read again)
+            self._pages.clear()
+            self.endResetModel()
 
     def _show_order(self, stamp: int, order: ShownOrder) -> None:
         """The order a sort or filter read, unless the table changed since: a reset."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import filterfalse
 from typing import TypeAlias
 
 from bookorbit_desktop.services.library import table_window
@@ -42,6 +43,23 @@ class Order:
             chosen=self.chosen,
         )
 
+    def first(self, count: int) -> array[int]:
+        """The first `count` books of `ids()`, read only as far as they need where an index
+        gives the order: a sort's first page, shown while its whole order is read."""
+        return table_window.ordered_ids(
+            self.column,
+            self.descending,
+            self.terms,
+            self.status,
+            where=self.where,
+            chosen=self.chosen,
+            limit=count,
+        )
+
+    def same_books(self, other: Order) -> bool:
+        """Whether `other` shows the same books, perhaps in another order."""
+        return replace(self, column=other.column, descending=other.descending) == other
+
     @property
     def whole(self) -> Order:
         """The same order without the filter box's search: the table `filtered` narrows."""
@@ -70,6 +88,19 @@ def rows_of(ids: array[int], wanted: Collection[int]) -> dict[int, int]:
         except ValueError:
             return {}
     return {book_id: row for row, book_id in enumerate(ids) if book_id in wanted}
+
+
+def first_shown(ids: array[int], first: array[int], kept: Collection[int]) -> array[int] | None:
+    """The rows shown while a sort's whole order is read: its `first` page (`Order.first`) at
+    the top, then the other books of `ids` (the same books, shown in the order before) as they
+    were, until the whole order comes. None when that would mislead: a book `kept` selected
+    is not on the page (the view would show it among the order before, then move it), or the
+    page holds a book not shown (the books changed meanwhile)."""
+    on_page = set(first)
+    if not on_page.issuperset(kept):
+        return None
+    rest = array("q", filterfalse(on_page.__contains__, ids))
+    return first + rest if len(rest) + len(first) == len(ids) else None
 
 
 def kept_places(ids: array[int], changed: set[int], order_by: Order) -> dict[int, int] | None:

@@ -1,7 +1,8 @@
 """Sorting a large table leaves the window free: a click on a column's header shows its sort
 arrow at once and the rows as they were, until the new order, read in a worker thread, is
-shown. The last sort clicked is the one shown, and the selected book stays selected and in
-view."""
+shown. Its first page, read beside it, is shown as soon as it comes (when no selected book is
+elsewhere). The last sort clicked is the one shown, and the selected book stays selected and
+in view."""
 
 from __future__ import annotations
 
@@ -45,13 +46,14 @@ def titles(view: LibraryView) -> list[str]:
     return [model.book_at(row).title for row in range(model.rowCount())]
 
 
-def held_reads(monkeypatch, column: str) -> threading.Event:
-    """The reads of the order by `column` wait, in their worker thread, until it is set."""
+def held_reads(monkeypatch, column: str, *, first_page: bool = True) -> threading.Event:
+    """The reads of the order by `column` (and of its first page, unless `first_page` is
+    False) wait, in their worker thread, until it is set."""
     gate = threading.Event()
     ordered_ids = table_window.ordered_ids
 
     def held(by: str, *args, **kwargs):
-        if by == column:
+        if by == column and (first_page or kwargs.get("limit") is None):
             assert gate.wait(10)
         return ordered_ids(by, *args, **kwargs)
 
@@ -84,8 +86,30 @@ def test_a_second_sort_clicked_before_the_first_order_arrives_wins(qtbot, qloop,
     assert header.sortIndicatorSection() == COLUMN_KEYS.index("title")
 
 
+def test_the_first_page_of_a_sort_is_shown_before_its_whole_order(qtbot, qloop, view, monkeypatch):
+    gate = held_reads(monkeypatch, "title", first_page=False)
+    model = view.model
+    resets: list[int] = []
+    model.modelReset.connect(lambda: resets.append(model.rowCount()))
+
+    async def sort() -> None:
+        view.table.sortByColumn(COLUMN_KEYS.index("title"), Qt.SortOrder.DescendingOrder)
+        assert model.first_page is not None and model.ordering is not None
+        await model.first_page  # the whole order is still being read
+        assert not model.ordering.done()
+        shown = titles(view)
+        assert shown[:200] == TITLES[::-1][:200]  # the first page, in the new order
+        assert sorted(shown[200:]) == shown[200:] == TITLES[:100]  # the others as they were
+        gate.set()
+        await model.ordering
+
+    qloop.run_until_complete(sort())
+    assert titles(view) == TITLES[::-1]
+    assert resets == [300, 300]  # the first page, then the whole order: no book lost
+
+
 def test_the_selected_book_stays_selected_and_in_view_after_a_sort(qtbot, qloop, view, monkeypatch):
-    gate = held_reads(monkeypatch, "authors")
+    gate = held_reads(monkeypatch, "authors", first_page=False)
     model, table = view.model, view.table
     chosen = model.book_id_at(5)
     assert view.select_book(chosen)
@@ -96,6 +120,9 @@ def test_the_selected_book_stays_selected_and_in_view_after_a_sort(qtbot, qloop,
         click_header(qtbot, view, "authors")
         assert model.book_id_at(5) == chosen  # not moved yet
         assert view.selected_book_id == chosen
+        assert model.first_page is not None
+        await model.first_page  # the selected book is not on it: not shown, nothing moves
+        assert model.book_id_at(5) == chosen and view.selected_book_id == chosen
         gate.set()
         assert model.ordering is not None
         await model.ordering
