@@ -248,7 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         paths = chosen
     setup_logging(paths.log_dir, verbose=args.verbose)
-    ctx = CliContext(paths, command_name(args))
+    ctx = CliContext(paths, command_name(args), args.data_dir)
     try:
         prepare(ctx, args)
         status = int(handler(ctx, args) or 0)

@@ -86,5 +86,5 @@ def run_bulk(ctx: CliContext, args: argparse.Namespace, typed: dict[str, str]) -
     if outcome.unchanged:
         print(f"{counted(len(outcome.unchanged), 'book')} had these values already.")
     if outcome.label:
-        print(f"Take it back with `bookorbit-desktop undo` ({outcome.label}).")
+        print(ctx.undo_hint(outcome.label))
     return 1 if outcome.refused else 0

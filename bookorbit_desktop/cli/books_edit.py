@@ -19,7 +19,7 @@ from bookorbit_desktop.cli import books_bulk
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.custom_columns import register as register_columns
 from bookorbit_desktop.cli.duplicates import register as register_merge
-from bookorbit_desktop.cli.words import UNDO_HINT, counted
+from bookorbit_desktop.cli.words import counted
 from bookorbit_desktop.wording import in_words
 
 # The text options, named as the fields of `library.editing.values`.
@@ -120,7 +120,7 @@ def run_edit(ctx: CliContext, args: argparse.Namespace) -> int:
     )
     books = "book" if len(saved) == 1 else "books"
     print(f"Saved the {in_words(names)} of {books} {', '.join(str(b) for b in saved)}.")
-    print(UNDO_HINT)
+    print(ctx.undo_hint())
     return 0
 
 
@@ -151,7 +151,7 @@ def run_remove(ctx: CliContext, args: argparse.Namespace) -> int:
     result = remove_books([plan.book_id for plan in plans], ctx.paths, trash_files=args.delete_file)
     count = len(result.removed)
     print(f"Removed {count} {'book' if count == 1 else 'books'} from the library.")
-    print(UNDO_HINT)
+    print(ctx.undo_hint())
     for file in result.trashed:
         print(f"Moved to the trash: {file}")
     for file, why in result.not_trashed:

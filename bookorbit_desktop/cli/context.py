@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 
+from bookorbit_desktop.cli.words import undo_hint
 from bookorbit_desktop.config import Paths
 
 TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
@@ -19,9 +20,10 @@ if TYPE_CHECKING:
 
 
 class CliContext:
-    def __init__(self, paths: Paths, command: str) -> None:
+    def __init__(self, paths: Paths, command: str, data_dir: str | None = None) -> None:
         self.paths = paths
         self.command = command  # as typed ("import", "books edit"): what a refusal names
+        self.data_dir = data_dir  # the --data-dir typed (None: the default or the variable's)
         self._db: SqliteDatabase | None = None
         self._use: LibraryUse | None = None
 
@@ -35,6 +37,10 @@ class CliContext:
             use = LibraryUse(self.paths.data_dir, self.command, on_wait=self._say_waiting)
             use.acquire()
             self._use = use
+
+    def undo_hint(self, step: str | None = None) -> str:
+        """How to take a change back (`words.undo_hint`), on this command's library."""
+        return undo_hint(self.data_dir, step)
 
     def _say_waiting(self) -> None:
         print("A restore is replacing the library: waiting for it to finish…", file=sys.stderr)

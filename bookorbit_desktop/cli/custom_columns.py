@@ -17,7 +17,7 @@ import sys
 
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
-from bookorbit_desktop.cli.words import UNDO_HINT, counted
+from bookorbit_desktop.cli.words import counted
 
 _KINDS = "text, long-text, number, rating, date, yes-no, list (with --values) or tags"
 
@@ -81,7 +81,7 @@ def run_add(ctx: CliContext, args: argparse.Namespace) -> int:
     values = [value for value in (args.values or "").split(",") if value.strip()]
     column = add_column(args.name, args.kind, values)
     print(f"Added the column “{column.name}” ({column.kind_name}), searched as #{column.label}.")
-    print(UNDO_HINT)
+    print(ctx.undo_hint())
     return 0
 
 
@@ -92,7 +92,7 @@ def run_rename(ctx: CliContext, args: argparse.Namespace) -> int:
 
     column = rename_column(store.named(args.name).id, args.new)
     print(f"Renamed the column to “{column.name}”, searched as #{column.label}.")
-    print(UNDO_HINT)
+    print(ctx.undo_hint())
     return 0
 
 
@@ -105,5 +105,5 @@ def run_delete(ctx: CliContext, args: argparse.Namespace) -> int:
     count = store.count_values(column.id)
     delete_column(column.id)
     print(f"Deleted the column “{column.name}” and its values of {counted(count, 'book')}.")
-    print(UNDO_HINT)
+    print(ctx.undo_hint())
     return 0

@@ -9,7 +9,6 @@ import argparse
 
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
-from bookorbit_desktop.cli.words import UNDO_HINT
 
 TYPE_CHECKING = False  # typing's constant, without loading typing on a short command
 if TYPE_CHECKING:
@@ -82,7 +81,7 @@ def run_merge(ctx: CliContext, args: argparse.Namespace) -> int:
         print("Nothing was merged.")
         return 1
     print(service.merge(args.keep, args.other))
-    print(UNDO_HINT)
+    print(ctx.undo_hint())
     return 0
 
 

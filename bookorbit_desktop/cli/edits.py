@@ -18,6 +18,7 @@ from typing import Any
 
 from peewee import JOIN
 
+from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.words import counted
 from bookorbit_desktop.errors import BookOrbitError, InvalidValueError
 from bookorbit_desktop.library.journal import steps
@@ -130,7 +131,7 @@ def shown_books(ids: list[int]) -> dict[int, dict[str, Any]]:
     return found
 
 
-def run_many(args: argparse.Namespace, show_lines: Any, dump: Any) -> int:
+def run_many(ctx: CliContext, args: argparse.Namespace, show_lines: Any, dump: Any) -> int:
     """Show or edit every selected book; per-book problems do not stop the others."""
     edits = edits_of(args)
     edited = edits_asked(args)
@@ -187,5 +188,5 @@ def run_many(args: argparse.Namespace, show_lines: Any, dump: Any) -> int:
             + (f", {failed} not." if failed else ".")
         )
         if undo_step is not None:
-            print(f"Take it back with `bookorbit-desktop undo` ({undo_step.label}).")
+            print(ctx.undo_hint(undo_step.label))
     return 1 if failed else 0

@@ -131,7 +131,7 @@ def run_book(ctx: CliContext, args: argparse.Namespace) -> int:
     one by one: a book that cannot be changed is reported and the others are saved. Exit status
     0 when every book was saved, 1 when some were not, 2 for a wrong value or option."""
     if len(args.book_ids) != 1 or args.all_unread or args.where:
-        return run_many(args, book_lines, _dump)
+        return run_many(ctx, args, book_lines, _dump)
     book_id = args.book_ids[0]
     edits = edits_of(args)
     edited = edits_asked(args)

@@ -262,10 +262,10 @@ def _apply(ctx: CliContext, args: argparse.Namespace) -> int:
             return 1
         print(f"Applied to book {result.book_id}: {_taken(result)}.")
         return 0
-    return _apply_many(service, args, _books(args))
+    return _apply_many(ctx, service, args, _books(args))
 
 
-def _apply_many(service: Any, args: argparse.Namespace, ids: list[int]) -> int:
+def _apply_many(ctx: CliContext, service: Any, args: argparse.Namespace, ids: list[int]) -> int:
     import time
 
     from bookorbit_desktop.services.metadata.apply import APPLY, FILL, finish_fill, start_fill
@@ -292,7 +292,7 @@ def _apply_many(service: Any, args: argparse.Namespace, ids: list[int]) -> int:
         finish_fill(step, label)
     print(f"Applied to {applied} of {counted(len(ids), 'book')}.")
     if applied:
-        print("Take it back with `bookorbit-desktop undo`.")
+        print(ctx.undo_hint())
     return 0 if applied and not left else 1
 
 

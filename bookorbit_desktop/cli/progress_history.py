@@ -99,6 +99,6 @@ def _restore(ctx: CliContext, args: argparse.Namespace) -> int:
     restored = service.restore(ctx.paths, args.book_id, args.event_id)
     print(
         f"Restored {service.percent(restored.percentage)} of “{title}”: the next sync of a device"
-        " reading this copy offers it. `bookorbit-desktop undo` takes it back."
+        f" reading this copy offers it. {ctx.undo_hint()}"
     )
     return 0

@@ -25,7 +25,6 @@ import sys
 
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
-from bookorbit_desktop.cli.words import UNDO_HINT
 from bookorbit_desktop.errors import InvalidValueError
 
 NAME = "book-reads"  # typed as `book reads` (`cli.joined_words`)
@@ -79,14 +78,14 @@ def run_reads(ctx: CliContext, args: argparse.Namespace) -> int:
         book_id = _id(words[1], "The book id")
         state = given.get("state") or "done"
         read_id = reads.add_read(book_id, given.get("started"), given.get("finished"), state)
-        print(f"Added read {read_id} of book {book_id}. {UNDO_HINT}")
+        print(f"Added read {read_id} of book {book_id}. {ctx.undo_hint()}")
         return 0
     if action == "edit":
         if not given:
             raise InvalidValueError("Say what to change: --started, --finished or --state.")
         read_id = _id(words[1], "The read id")
         reads.edit_read(read_id, **given)
-        print(f"Changed read {read_id}. {UNDO_HINT}")
+        print(f"Changed read {read_id}. {ctx.undo_hint()}")
         return 0
     if action == "delete":
         if given:
@@ -96,12 +95,12 @@ def run_reads(ctx: CliContext, args: argparse.Namespace) -> int:
             reads.delete_hardcover_read(book_id, args.hardcover_read)
             print(
                 f"Deleted Hardcover read {args.hardcover_read} of book {book_id}; the next "
-                f"Hardcover sync deletes it there. {UNDO_HINT}"
+                f"Hardcover sync deletes it there. {ctx.undo_hint()}"
             )
             return 0
         read_id = _id(words[1], "The read id")
         reads.delete_read(read_id)
-        print(f"Deleted read {read_id}. {UNDO_HINT}")
+        print(f"Deleted read {read_id}. {ctx.undo_hint()}")
         return 0
     lines = reads.read_lines(_id(words[0], "The book id"))
     if args.json:

@@ -16,7 +16,7 @@ import sys
 
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
-from bookorbit_desktop.cli.words import UNDO_HINT, counted
+from bookorbit_desktop.cli.words import counted
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -70,7 +70,7 @@ def run_rename(ctx: CliContext, args: argparse.Namespace) -> int:
     verb = f"Merged “{source}” into “{target}”" if merged else f"Renamed “{source}”"
     print(f"{verb} on {counted(changed, 'book')}.")
     if changed:
-        print(UNDO_HINT)
+        print(ctx.undo_hint())
     return 0
 
 
@@ -93,7 +93,7 @@ def run_delete(ctx: CliContext, args: argparse.Namespace) -> int:
         return 1
     delete_tag(name, ctx.paths)
     print(f"Deleted the tag “{name}” from {books}.")
-    print(UNDO_HINT)
+    print(ctx.undo_hint())
     return 0
 
 

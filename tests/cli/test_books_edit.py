@@ -44,7 +44,8 @@ def test_books_edit_saves_the_values(tmp_path, imported, capsys):
     out = capsys.readouterr().out
     assert out.strip() == (
         "Saved the title, authors, series, series number, language, ISBN, description and cover "
-        f"of book {book}.\nTake it back with `bookorbit-desktop undo`."
+        f"of book {book}.\nTake it back with "
+        f"`bookorbit-desktop --data-dir {tmp_path / 'data'} undo`."
     )
     dune = listed(tmp_path, capsys)["Dune"]
     assert dune["authors"] == ["Frank Herbert"]
@@ -129,7 +130,8 @@ def test_several_books_take_status_rating_publisher_and_numbers_in_one_undo(
     assert out.splitlines() == [
         "Saved the series, publisher, series numbers (from 5), status and rating of 3 books: "
         f"{', '.join(order)}.",
-        "Take it back with `bookorbit-desktop undo` (Edit 3 Books).",
+        f"Take it back with `bookorbit-desktop --data-dir {tmp_path / 'data'} undo`"
+        " (Edit 3 Books).",
     ]
     books = listed(tmp_path, capsys)
     for number, title in enumerate(("Kim", "Emma", "Dnue"), start=5):

@@ -48,8 +48,8 @@ def test_remove_asks_and_a_no_keeps_the_book(tmp_path, dune, capsys, monkeypatch
 def test_remove_with_yes_keeps_the_file_and_a_reimport_leaves_it_out(tmp_path, dune, capsys):
     assert run(tmp_path, "books", "remove", dune, "--yes") == 0
     assert (
-        "Removed 1 book from the library.\nTake it back with `bookorbit-desktop undo`."
-        in capsys.readouterr().out
+        "Removed 1 book from the library.\nTake it back with "
+        f"`bookorbit-desktop --data-dir {tmp_path / 'data'} undo`." in capsys.readouterr().out
     )
     assert (tmp_path / "books" / "dune.epub").is_file()
     assert titles(tmp_path, capsys) == {"Emma"}

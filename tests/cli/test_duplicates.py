@@ -111,6 +111,6 @@ def test_long_values_fit_their_columns_and_undo_is_named_once(library, tmp_path,
     assert description == f"description     {MINE[:29]}… *{THEIRS[:51]}…"
     assert lines[-2:] == [
         f"Merged book {pdf} into book {epub}.",
-        "Take it back with `bookorbit-desktop undo`.",
+        f"Take it back with `bookorbit-desktop --data-dir {library.data_dir} undo`.",
     ]
     _reopened(library)

@@ -43,7 +43,8 @@ def test_books_edit_adds_and_removes_tags_and_undo_takes_it_back(tmp_path, impor
     assert run(tmp_path, "books", "edit", dune, emma, "--add-tag", "to read, Owned") == 0
     assert capsys.readouterr().out == (  # several books: the bulk edit, tags among its fields
         f"Saved the tags of 2 books: {dune}, {emma}.\n"
-        "Take it back with `bookorbit-desktop undo` (Edit 2 Books).\n"
+        f"Take it back with `bookorbit-desktop --data-dir {tmp_path / 'data'} undo`"
+        " (Edit 2 Books).\n"
     )
     code = run(
         tmp_path, "books", "edit", dune, "--title", "Dune!", "--add-tag", "SF",

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from bookorbit_desktop.cli import main
+from bookorbit_desktop.cli.words import undo_hint
 from tests.factories import make_epub
 from tests.logging_support import restore_root_logger  # noqa: F401
 
@@ -65,9 +68,24 @@ def test_a_change_of_several_books_is_one_undo_step(tmp_path, capsys):
     assert run(tmp_path, "book", *map(str, ids), "--rating", "4") == 0
     out = capsys.readouterr().out
     assert out.endswith(
-        "3 of 3 books saved.\nTake it back with `bookorbit-desktop undo` "
+        "3 of 3 books saved.\nTake it back with "
+        f"`bookorbit-desktop --data-dir {tmp_path / 'data'} undo` "
         "(Change Reading of 3 Books).\n"
     )
     assert run(tmp_path, "undo") == 0
     assert capsys.readouterr().out == "Undid Change Reading of 3 Books.\n"
     assert {book["reading"]["rating"] for book in titles(tmp_path, capsys).values()} == {None}
+
+
+@pytest.mark.parametrize(
+    ("data_dir", "step", "hint"),
+    [
+        (None, None, "Take it back with `bookorbit-desktop undo`."),
+        ("/srv/books", "Edit 2 Books",
+         "Take it back with `bookorbit-desktop --data-dir /srv/books undo` (Edit 2 Books)."),
+        ("/home/me/My Books", None,
+         "Take it back with `bookorbit-desktop --data-dir '/home/me/My Books' undo`."),
+    ],
+)  # fmt: skip
+def test_the_undo_hint_names_the_library_the_command_was_given(data_dir, step, hint):
+    assert undo_hint(data_dir, step) == hint
