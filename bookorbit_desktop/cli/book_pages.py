@@ -1,9 +1,10 @@
 """The `books` listing read a page at a time by sort key: the first lines of a 250,000-book
 library print at once (`books | head` ends before the rest is read), and memory holds one page.
 
-A page starts right after the last (sort title, id) printed, so each costs what the first does.
-By author, the keys are the library table's (`book_sort_key`: the authors' sort texts, folded,
-then the sort title and id), walked along their index the same way.
+A page starts right after the last key printed, so each costs what the first does. The keys
+are the library table's (`book_sort_key`: the title, or the authors' sort texts, folded as the
+table folds them, then the sort title and id), so the listing's order is the window's, walked
+along their index.
 
 A search is run once, its books' ids kept in a temporary table: when it finds no more than
 `FEW`, the pages are cut from those books (each page looks them up by id and sorts them); when
@@ -45,11 +46,11 @@ from bookorbit_desktop.library.store.queries import list_books
 from bookorbit_desktop.library.store.sql import in_list
 
 PAGE = 1000
-BY_TITLE = Order((("sort_title", False), ("id", False)))  # the order `list_books` gives
-BY_AUTHOR = Order((("authors", False), ("sort_title", False), ("book_id", False)))
-# Each order's table and the column holding the book's id there.
-_SOURCES = {"title": (BY_TITLE, "book", "id"), "author": (BY_AUTHOR, "book_sort_key", "book_id")}
-SORTS = tuple(_SOURCES)
+# The library table's orders, by its stored keys (`book_sort_key`, folded as the table folds).
+BY_TITLE = Order((("k.title", False), ("k.sort_title", False), ("k.book_id", False)))
+BY_AUTHOR = Order((("k.authors", False), ("k.sort_title", False), ("k.book_id", False)))
+_ORDERS = {"title": BY_TITLE, "author": BY_AUTHOR}
+SORTS = tuple(_ORDERS)
 FEW = 5000  # a search finding more books than this walks the order's index
 SAMPLE = 300  # the books checked to predict how far the first page's walk would go
 # The walk reads at most one book in this many of the library's: checking a book by its own rows
@@ -76,7 +77,7 @@ def book_pages(
     `WALK_SHARE` of the library's when None). `records` builds a page's records from the
     books' ids: `list_books` (None) or `listing_lines` for the listing's lines."""
     records = records or list_books
-    order, table, book_id = _SOURCES[sort]
+    order, book_id = _ORDERS[sort], "k.book_id"
     key: Key | None = None
     if found is not None and found.each is not None and found.scans and sort == "title" and size:
         books = library_size()
@@ -94,7 +95,8 @@ def book_pages(
         while True:
             where, params = order.beyond(key) if key is not None else ("1", [])
             rows = database.execute_sql(
-                f"SELECT {book_id}, {order.expressions} FROM {table} WHERE {where} AND {search}"
+                f"SELECT {book_id}, {order.expressions} FROM book_sort_key k"
+                f" WHERE {where} AND {search}"
                 f" ORDER BY {order.order_by()} LIMIT ?",
                 (*params, *search_params, size),
             ).fetchall()
@@ -115,12 +117,12 @@ def _records(rows: Sequence[Sequence[Any]], records: Records) -> list[dict[str, 
 def _walked(
     each: str, params: Sequence[object], size: int, books: int, most: int
 ) -> list[Sequence[Any]] | None:
-    """(id, sort title, id) of the first `size` books in title order that `each` keeps (the
-    book `b`), read by checking the books in turn from the first, when `SAMPLE` books spread
-    over the library (`books`: its highest id) predict the page full within `most` books
-    read. The walk reads up to twice as many books as predicted. Fewer rows: no other book is
-    kept. None: the walk was not worth it, or stopped short of a page; the books are to be
-    found another way."""
+    """(id, and the title order's key) of the first `size` books in title order that `each`
+    keeps (the book `b`), read by checking the books in turn from the first, when `SAMPLE`
+    books spread over the library (`books`: its highest id) predict the page full within
+    `most` books read. The walk reads up to twice as many books as predicted. Fewer rows: no
+    other book is kept. None: the walk was not worth it, or stopped short of a page; the books
+    are to be found another way."""
     if books > most:
         step = max(1, books // SAMPLE)
         sample = range(step, books + 1, step)
@@ -139,16 +141,18 @@ def _walked(
 def _walk(
     each: str, params: Sequence[object], size: int, books: int
 ) -> tuple[list[Sequence[Any]], bool]:
-    """Up to `size` rows (id, sort title, id) of the books `each` keeps among the first
+    """Up to `size` rows (id, and the title order's key) of the books `each` keeps among the first
     `books` books in title order, and whether those reach the last book."""
     # The first book past the walk (none: it reaches the last book).
     past = database.execute_sql(
-        f"SELECT {BY_TITLE.expressions} FROM book ORDER BY {BY_TITLE.order_by()} LIMIT 1 OFFSET ?",
+        f"SELECT {BY_TITLE.expressions} FROM book_sort_key k ORDER BY {BY_TITLE.order_by()}"
+        " LIMIT 1 OFFSET ?",
         (books,),
     ).fetchone()
     within, within_params = BY_TITLE.beyond(tuple(past), backward=True) if past else ("1", [])
     rows = database.execute_sql(
-        f"SELECT b.id, {BY_TITLE.expressions} FROM book b WHERE {within} AND {each}"
+        f"SELECT k.book_id, {BY_TITLE.expressions} FROM book_sort_key k"
+        f" CROSS JOIN book b ON b.id = k.book_id WHERE {within} AND {each}"
         f" ORDER BY {BY_TITLE.order_by()} LIMIT ?",
         (*within_params, *params, size),
     ).fetchall()

@@ -15,6 +15,7 @@ from bookorbit_desktop.library.metadata.author_sort import author_sort
 from bookorbit_desktop.library.search.compiler import search_condition
 from bookorbit_desktop.library.store.models import Author, database
 from bookorbit_desktop.library.store.queries import list_books
+from bookorbit_desktop.services.library.table_window import ordered_ids
 from tests.factories import add_book
 
 
@@ -24,6 +25,18 @@ def test_pages_hold_every_book_once_in_title_order(library):
     pages = list(book_pages(size=3))
     assert [len(page) for page in pages] == [3, 3, 1]
     assert [book["id"] for page in pages for book in page] == [b["id"] for b in list_books()]
+
+
+def test_the_listing_is_in_the_library_tables_title_order(library, capsys):
+    """Accented titles among the others, as the window sorts them: not after "Z"."""
+    for title in ("Zola", "L'Étranger", "Émile", "Emma", "The Hobbit", "Éclair", "le Temps"):
+        add_book(title)
+    shown = [book["title"] for page in book_pages(size=2) for book in page]
+    # (the factory's sort title keeps the article: "the hobbit")
+    assert shown == ["Éclair", "Émile", "Emma", "L'Étranger", "le Temps", "The Hobbit", "Zola"]
+    assert [book["id"] for page in book_pages(size=2) for book in page] == list(
+        ordered_ids("title", False)
+    )
 
 
 BY_AUTHOR = [  # title, author, in the order of the authors' sort texts
