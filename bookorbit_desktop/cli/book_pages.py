@@ -37,7 +37,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TextIO
 
+from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.gc_pause import paused_collection
+from bookorbit_desktop.library.custom.store import by_label
 from bookorbit_desktop.library.search.compiler import Condition
 from bookorbit_desktop.library.search.pages import library_size
 from bookorbit_desktop.library.store.keyset import Key, Order, key_of
@@ -50,7 +52,6 @@ PAGE = 1000
 BY_TITLE = Order((("k.title", False), ("k.sort_title", False), ("k.book_id", False)))
 BY_AUTHOR = Order((("k.authors", False), ("k.sort_title", False), ("k.book_id", False)))
 _ORDERS = {"title": BY_TITLE, "author": BY_AUTHOR}
-SORTS = tuple(_ORDERS)
 FEW = 5000  # a search finding more books than this walks the order's index
 SAMPLE = 300  # the books checked to predict how far the first page's walk would go
 # The walk reads at most one book in this many of the library's: checking a book by its own rows
@@ -72,12 +73,14 @@ def book_pages(
     records: Records | None = None,
 ) -> Iterator[list[dict[str, Any]]]:
     """Every book's record, or those of the books a search `found`, in the order `sort` names
-    (one of `SORTS`), `size` at a time (a search finding more than `few` books walks the
-    order's index; its first page may be walked reading up to `walk` books, one in
-    `WALK_SHARE` of the library's when None). `records` builds a page's records from the
-    books' ids: `list_books` (None) or `listing_lines` for the listing's lines."""
+    (title, author, or a custom column's `#label`), `size` at a time (a search finding more
+    than `few` books walks the order's index; its first page by title may be walked reading up
+    to `walk` books, one in `WALK_SHARE` of the library's when None). `records` builds a page's
+    records from the books' ids: `list_books` (None) or `listing_lines` for the listing's
+    lines."""
     records = records or list_books
-    order, book_id = _ORDERS[sort], "k.book_id"
+    walks = _walks(sort)
+    order, book_id = walks[0][0], "k.book_id"
     key: Key | None = None
     if found is not None and found.each is not None and found.scans and sort == "title" and size:
         books = library_size()
@@ -92,18 +95,55 @@ def book_pages(
                 return
             key = key_of(walked[-1], order)
     with _found_test(found, book_id, few) as (search, search_params):
-        while True:
-            where, params = order.beyond(key) if key is not None else ("1", [])
-            rows = database.execute_sql(
-                f"SELECT {book_id}, {order.expressions} FROM book_sort_key k"
-                f" WHERE {where} AND {search}"
-                f" ORDER BY {order.order_by()} LIMIT ?",
-                (*params, *search_params, size),
-            ).fetchall()
-            if not rows:
-                return
-            yield _records(rows, records)
-            key = key_of(rows[-1], order)
+        for order, tables, within, within_params in walks:
+            while True:
+                where, params = order.beyond(key) if key is not None else ("1", [])
+                rows = database.execute_sql(
+                    f"SELECT {book_id}, {order.expressions} FROM {tables}"
+                    f" WHERE {within} AND {where} AND {search}"
+                    f" ORDER BY {order.order_by()} LIMIT ?",
+                    (*within_params, *params, *search_params, size),
+                ).fetchall()
+                if not rows:
+                    break
+                yield _records(rows, records)
+                key = key_of(rows[-1], order)
+            key = None
+
+
+# An order's walks: each an order, the tables it reads, a condition and its parameters.
+Walk = tuple[Order, str, str, Sequence[object]]
+
+
+def _walks(sort: str) -> list[Walk]:
+    """The walks along indexes that list the books in the order `sort` names: title, author,
+    or a custom column's label (`#label`), by its values as the library table sorts them: the
+    books with a value by its stored key (`store.custom_keys_schema`), those of one value in
+    title order, then those without one in title order. InvalidValueError for no such column."""
+    if sort in _ORDERS:
+        return [(_ORDERS[sort], "book_sort_key k", "1", ())]
+    column = by_label(sort) if sort.startswith("#") else None
+    if column is None:
+        raise InvalidValueError(
+            f"Books cannot be sorted by {sort!r}: sort by title, author or a custom column's"
+            " #label (`bookorbit-desktop books columns` lists them)."
+        )
+    valued = Order((("cv.key", False), *BY_TITLE.columns))
+    return [
+        (
+            valued,
+            "custom_value cv CROSS JOIN book_sort_key k ON k.book_id = cv.book_id",
+            "cv.column_id = ?",
+            (column.id,),
+        ),
+        (
+            BY_TITLE,
+            "book_sort_key k",
+            "NOT EXISTS (SELECT 1 FROM custom_value v WHERE v.column_id = ?"
+            " AND v.book_id = k.book_id)",
+            (column.id,),
+        ),
+    ]
 
 
 def _records(rows: Sequence[Sequence[Any]], records: Records) -> list[dict[str, Any]]:

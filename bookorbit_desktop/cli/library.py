@@ -10,7 +10,7 @@ import sys
 from datetime import date
 from typing import Any
 
-from bookorbit_desktop.cli.book_pages import SORTS, book_pages, write_json_array
+from bookorbit_desktop.cli.book_pages import book_pages, write_json_array
 from bookorbit_desktop.cli.books_edit import register as register_book_actions
 from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
@@ -20,6 +20,7 @@ from bookorbit_desktop.cli.words import counted
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.hardcover.matching.revisit import REMOVED
 from bookorbit_desktop.library.custom.kinds import shown
+from bookorbit_desktop.library.custom.store import book_values, by_label
 from bookorbit_desktop.library.metadata.bylines import author_line
 from bookorbit_desktop.library.reading.values import status_percent
 from bookorbit_desktop.library.search.compiler import Condition, search_condition
@@ -35,9 +36,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     books.add_argument("--json", action="store_true", help="print JSON (one object per book)")
     books.add_argument(
         "--sort",
-        choices=SORTS,
+        metavar="ORDER",
         default="title",
-        help="by title (the default) or by author, surname first as the library files them",
+        help="title (the default), author (surname first, as the library files them) or a "
+        "custom column's #label (by its values, as the window sorts them)",
     )
     books.add_argument(
         "--search",
@@ -102,15 +104,20 @@ def run_books(ctx: CliContext, args: argparse.Namespace) -> int:
         )
         return 0
     count = 0
+    column = by_label(args.sort) if args.sort.startswith("#") else None
     for page in book_pages(sort=args.sort, found=found, records=listing_lines):
         if not count:
             print(f"{'ID':>5}  {'STATUS':<12} {'DONE':>4}  TITLE — AUTHORS [FORMATS]")
+        values = {} if column is None else book_values(book["id"] for book in page)
         for book in page:
             authors = author_line(book["authors"])
+            value = values.get(book["id"], {}).get(column.id) if column is not None else None
+            sorted_by = "" if column is None or value is None else f"  #{column.label}: "
             print(
                 f"{book['id']:>5}  {book['status']:<12} "
                 f"{status_percent(book['status'], book['progress']):>5}  "
                 f"{book['title']} — {authors} [{','.join(book['formats'])}]"
+                f"{sorted_by}{'' if value is None else shown(value)}"
             )
         count += len(page)
     if not count and found is not None:

@@ -5,6 +5,7 @@ renames and deletes them, `books edit ID --set '#label=value'` sets values check
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
@@ -116,3 +117,62 @@ def test_a_built_in_fields_name_without_the_hash_is_refused(tmp_path, capsys, im
 def test_a_wrong_kind_is_refused(tmp_path, capsys, imported):
     assert run(tmp_path, "books", "columns", "add", "Colour", "--kind", "colour") == 2
     assert "There is no kind 'colour'. Use one of: text, long-text" in capsys.readouterr().err
+
+
+def test_books_sort_by_a_custom_column_as_the_window_does(tmp_path, capsys):
+    """By the values (equal ones in title order), then the books without one by title; every
+    book once across pages, with the value on each line; a search narrows it."""
+    titles = ("Ulysses", "Dune", "Emma", "Babel", "Anathem", "Zoë")
+    for number, title in enumerate(titles):
+        make_epub(tmp_path / "books" / f"{number}.epub", title, ("Ann Author",))
+    assert run(tmp_path, "import", str(tmp_path / "books")) == 0
+    assert run(tmp_path, "books", "columns", "add", "Weight", "--kind", "number") == 0
+    capsys.readouterr()
+    assert run(tmp_path, "books", "--json") == 0
+    ids = {book["title"]: str(book["id"]) for book in json.loads(capsys.readouterr().out)}
+    for title, weight in (("Ulysses", "3"), ("Dune", "1.5"), ("Emma", "3"), ("Babel", "0.5")):
+        assert run(tmp_path, "books", "edit", ids[title], "--set", f"#weight={weight}") == 0
+    capsys.readouterr()
+
+    assert run(tmp_path, "books", "--sort", "#weight") == 0
+    lines = capsys.readouterr().out.splitlines()
+    shown = [line.split(" %  ", 1)[1].split(" — ")[0] for line in lines[1:-1]]
+    assert shown == ["Babel", "Dune", "Emma", "Ulysses", "Anathem", "Zoë"]
+    assert lines[1].endswith("[epub]  #weight: 0.5") and lines[-2].endswith("[epub]")
+    assert lines[-1] == "6 books."
+
+    assert run(tmp_path, "books", "--json", "--sort", "#Weight", "--search", "not zoë") == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [book["title"] for book in listed] == ["Babel", "Dune", "Emma", "Ulysses", "Anathem"]
+
+    assert run(tmp_path, "books", "--sort", "#height") == 2
+    assert "sort by title, author or a custom column's #label" in capsys.readouterr().err
+
+
+def test_pages_by_a_custom_column_are_the_tables_order(library):
+    """Page by page, with ties and books without a value, either way the search is kept: the
+    order of the library table's sort by the column."""
+    from bookorbit_desktop.cli.book_pages import book_pages
+    from bookorbit_desktop.library.custom.columns import add_column
+    from bookorbit_desktop.library.custom.values import set_values
+    from bookorbit_desktop.library.search.compiler import search_condition
+    from bookorbit_desktop.services.library.table_window import ordered_ids
+    from tests.factories import add_book
+
+    column = add_column("Mood", "text")
+    emma = set()
+    for number in range(40):
+        book = add_book(["Dune", "Emma", "Éclair", f"Book {number}"][number % 4])
+        if book.title == "Emma":
+            emma.add(book.id)
+        if number % 3:
+            set_values([book.id], {column.id: ["calm", "dark", "Calm"][number % 3]})
+    whole = list(ordered_ids(f"custom:{column.id}", False))
+    pages = list(book_pages(size=3, sort="#mood"))
+    assert [book["id"] for page in pages for book in page] == whole
+    found = search_condition("not emma", date.today())
+    for few in (0, 1000):  # the search's books looked up, or kept while the order is walked
+        pages = list(book_pages(size=3, sort="#mood", found=found, few=few))
+        assert [book["id"] for page in pages for book in page] == [
+            book_id for book_id in whole if book_id not in emma
+        ]

@@ -11,7 +11,7 @@ their place; otherwise the order is read again as a layout change (the selection
 A sort or filter's order is read in a worker thread while the window's loop runs (at once
 without one) and shown as a reset when it arrives (views select their books again), unless
 the table changed since. A sort's first page, read beside it, is shown first when it comes
-first (`table_reads.first_shown`).
+first (`table_reads.first_rows`).
 
 The status counts follow each change from every book's status, which `find(None)` reads; after
 a `refresh` (which counts in SQL) the first change the rows cannot count has them read in a
@@ -53,7 +53,7 @@ from bookorbit_desktop.ui.library.table_reads import (
     Reader,
     ShownOrder,
     find_changes,
-    first_shown,
+    first_rows,
     order_of,
     rows_of,
 )
@@ -307,13 +307,13 @@ class LazyLibraryModel(BookColumns):
         self._show_order(stamp, await table_window.read_later(read))
 
     async def _read_first_later(self, stamp: int, order_by: Order) -> None:
-        first = await table_window.read_later(functools.partial(order_by.first, PAGE_ROWS))
+        read = functools.partial(first_rows, order_by, PAGE_ROWS, self._ids)
+        on_page, ids = await table_window.read_later(read)
         kept = {self.book_id_at(index.row()) for index in self.persistentIndexList()}
-        # (Not when the whole order came first, or the table changed.)
-        ids = first_shown(self._ids, first, kept) if stamp == self._stamp else None
-        if ids is not None:  # shown as `_show_order` shows the whole order, which follows
+        # Not when the whole order came first, the table changed, or a selected book is not on it.
+        if ids is not None and stamp == self._stamp and on_page.issuperset(kept):
             self.beginResetModel()
-            self._ids, self._whole = ids, None  # (the order without terms: read again)
+            self._ids, self._whole = ids, None  # (without terms: read again)
             self._pages.clear()
             self.endResetModel()
 

@@ -90,17 +90,17 @@ def rows_of(ids: array[int], wanted: Collection[int]) -> dict[int, int]:
     return {book_id: row for row, book_id in enumerate(ids) if book_id in wanted}
 
 
-def first_shown(ids: array[int], first: array[int], kept: Collection[int]) -> array[int] | None:
-    """The rows shown while a sort's whole order is read: its `first` page (`Order.first`) at
-    the top, then the other books of `ids` (the same books, shown in the order before) as they
-    were, until the whole order comes. None when that would mislead: a book `kept` selected
-    is not on the page (the view would show it among the order before, then move it), or the
-    page holds a book not shown (the books changed meanwhile)."""
-    on_page = set(first)
-    if not on_page.issuperset(kept):
-        return None
+def first_rows(
+    order_by: Order, count: int, ids: array[int]
+) -> tuple[frozenset[int], array[int] | None]:
+    """What a sort's first page shows while its whole order is read, read in a worker thread:
+    the books of its first `count` (`Order.first`), and the rows: those at the top, then the
+    other books of `ids` (the same books, shown in the order before) as they were until the
+    whole order comes; None when the page holds a book not shown (the books changed)."""
+    first = order_by.first(count)
+    on_page = frozenset(first)
     rest = array("q", filterfalse(on_page.__contains__, ids))
-    return first + rest if len(rest) + len(first) == len(ids) else None
+    return on_page, first + rest if len(rest) + len(first) == len(ids) else None
 
 
 def kept_places(ids: array[int], changed: set[int], order_by: Order) -> dict[int, int] | None:
