@@ -51,7 +51,7 @@ COLUMNS = {
 def table(qtbot, library):
     other = add_book("Emma", ("Jane Austen",))
     book = add_book("Dune", ("Frank Herbert",))
-    columns = {name: add_column(name, kind, offered) for name, (kind, offered, _) in COLUMNS.items()}
+    columns = {name: add_column(name, kind, offer) for name, (kind, offer, _) in COLUMNS.items()}
     set_values([book.id], {columns[name].id: value for name, (_k, _c, value) in COLUMNS.items()})
     set_values([other.id], {columns["Moods"].id: ["cosy", "calm"]})
     window, view, actions = window_with_books(qtbot, library)
