@@ -68,12 +68,21 @@ class CellDelegate(QStyledItemDelegate):
     def updateEditorGeometry(
         self, editor: QWidget, option: QStyleOptionViewItem, index: Index
     ) -> None:
-        """A long text's lines open over the rows below its cell (at least as wide as a
-        line of text needs)."""
+        """A date's editor as wide as its calendar and No Date need, a long text's lines over
+        the rows below its cell; either moved back into the table where it would overflow."""
         super().updateEditorGeometry(editor, option, index)
         if isinstance(editor, QPlainTextEdit):
             lines = editor.fontMetrics().lineSpacing() * custom_editors.LONG_TEXT_LINES
             editor.resize(max(editor.width(), 320), lines + 2 * editor.frameWidth() + 8)
+        elif isinstance(editor, custom_editors.DateField):
+            editor.resize(max(editor.width(), editor.sizeHint().width()), editor.height())
+        else:
+            return
+        viewport = self.table.viewport()
+        editor.move(
+            max(0, min(editor.x(), viewport.width() - editor.width())),
+            max(0, min(editor.y(), viewport.height() - editor.height())),
+        )
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Ctrl+Enter saves a long text (Enter starts a new line in it)."""

@@ -63,10 +63,10 @@ def _box(column: Column, text: str, many: bool) -> QComboBox:
     return box
 
 
-def _field(column: Column, text: str, mixed: bool, many: bool) -> Field:
+def _field(column: Column, text: str, many: bool) -> Field:
     if column.kind_name in ("list", "yes-no"):
         return _box(column, text, many)
-    hint = UNCHANGED if mixed else _HINTS.get(column.kind_name, "")
+    hint = UNCHANGED if many else _HINTS.get(column.kind_name, "")
     if column.kind_name == "long-text":
         lines = QPlainTextEdit(text)
         lines.setTabChangesFocus(True)
@@ -102,8 +102,7 @@ class CustomFields:
         inner = QWidget()
         rows = QFormLayout(inner)
         for column in form.custom:
-            text, mixed = form.texts.get(column.key, ""), column.key in form.mixed
-            field = _field(column, text, mixed, many)
+            field = _field(column, form.texts.get(column.key, ""), many)
             heading = column.heading(BUILT_IN)
             field.setAccessibleName(column.name)
             if isinstance(field, QLineEdit):
