@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QDate
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -38,12 +38,33 @@ _HINTS = {"number": "A number, such as 3.5", "text": "", "tags": "Separate value
 
 
 class _DateEdit(QDateEdit):
+    """Without a date ("No date"): the calendar opens on this month, and typing or stepping
+    starts from today, not from the lowest date."""
+
+    def _none(self) -> bool:
+        return self.date() == self.minimumDate()
+
+    def _from_today(self) -> None:
+        self.setDate(QDate.currentDate())
+        self.setCurrentSection(QDateEdit.Section.YearSection)
+        self.lineEdit().setSelection(0, 4)  # the year, replaced by what is typed
+
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        """Without a date, the calendar opens on this month (not the lowest date's)."""
         super().mousePressEvent(event)
-        if self.date() == self.minimumDate():
+        if self._none():
             today = QDate.currentDate()
             self.calendarWidget().setCurrentPage(today.year(), today.month())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self._none() and event.text().isdigit():
+            self._from_today()
+        super().keyPressEvent(event)
+
+    def stepBy(self, steps: int) -> None:
+        if self._none():
+            self._from_today()
+            return
+        super().stepBy(steps)
 
 
 class DateField(QWidget):

@@ -73,8 +73,8 @@ def column_index(view, name: str) -> int:
     return keys.index(store.named(name).key)
 
 
-def press_f2(qtbot, view, name: str):
-    row = next(r for r in range(view.model.rowCount()) if view.model.book_at(r).title == "Dune")
+def press_f2(qtbot, view, name: str, title: str = "Dune"):
+    row = next(r for r in range(view.model.rowCount()) if view.model.book_at(r).title == title)
     view.table.setCurrentIndex(view.model.index(row, column_index(view, name)))
     qtbot.keyClick(view.table, Qt.Key.Key_F2)
     assert view.table.state() == QAbstractItemView.State.EditingState
@@ -153,6 +153,21 @@ def test_a_value_is_cleared_in_its_cell(qtbot, qloop, table):
     assert values(book.id)["Lent"] is None
     actions.undo.undo_action.trigger()
     assert values(book.id)["Lent"] is False and values(book.id)["Bought"] is None
+
+
+def test_a_date_is_typed_from_no_date(qtbot, qloop, table):
+    _book, _columns, _window, view, _actions = table
+    emma = next(b for b in (view.model.book_at(r) for r in range(2)) if b.title == "Emma")
+    editor = press_f2(qtbot, view, "Bought", "Emma")
+    assert editor.date_edit.text() == "No date"
+    qtbot.keyClicks(editor.date_edit, "20240531")
+    commit(qtbot, qloop, view, editor)
+    assert values(emma.id)["Bought"] == "2024-05-31"
+    editor = press_f2(qtbot, view, "Bought", "Dune")
+    qtbot.keyClick(editor.date_edit, Qt.Key.Key_Up)  # a step from a date, as usual
+    assert editor.text() == "2021-01-02"
+    qtbot.keyClick(editor.date_edit, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: view.table.state() != QAbstractItemView.State.EditingState)
 
 
 @POPUP_NOISE
