@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 
 from bookorbit_desktop.config import Paths
-from bookorbit_desktop.errors import InvalidValueError
+from bookorbit_desktop.errors import InvalidValueError, NotFoundError
 from bookorbit_desktop.library.custom import store as custom_store
 from bookorbit_desktop.library.custom.kinds import Column, column_of, shown
 from bookorbit_desktop.library.store.models import ReadingState
@@ -86,6 +86,8 @@ class CellEditService:
         saved). InvalidValueError (nothing saved) when the value is wrong."""
         if key not in EDITABLE and column_of(key) is None:
             raise InvalidValueError(f"The {key} cannot be edited in the table.")
+        if column_of(key) is not None and self.custom_column(key) is None:
+            raise NotFoundError("The column was deleted while its cell was edited: nothing saved.")
         if text == self.text(book_id, key):
             return False
         if key == "rating":

@@ -2,12 +2,12 @@
 a number, stars from a list for a rating (none, then 5 ★ down in half steps), a date from a
 calendar with No Date to clear it, Yes / No / none for a yes/no, the column's values for a fixed
 list, a line of comma-separated values completed from the column's others (as tags are:
-`tag_editor.complete_tags`) for a tag-like one,
-and several lines for a long text (Ctrl+Enter or leaving the cell saves it; Enter starts a new
-line).
+`tag_editor.complete_tags`) for a tag-like one, and several lines for a long text (Ctrl+Enter or
+leaving the cell saves it; Enter starts a new line).
 
-Each editor gives and takes the value as the Edit dialog types it (`kinds.shown`, ""
-for none), so the library checks it by the one rule of its kind (`kinds.parse`).
+Each editor gives and takes the value as the Edit dialog types it (`kinds.shown`, "" for none:
+`set_text`, `text_of`, which the built-in columns' lines and rating list go through too), so
+the library checks it by the one rule of its kind (`kinds.parse`).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ RATINGS = [("No rating", "")] + [(f"{n / 2:g} ★", f"{n / 2:g}") for n in range
 _NO_DATE = QDate(100, 1, 1)  # the date edit's lowest date stands for none (shown "No date")
 _ISO = "yyyy-MM-dd"
 LONG_TEXT_LINES = 6  # a long text's editor is this many lines high, over the rows below
-_HINTS = {"number": "A number, such as 3.5", "text": "", "tags": "Separate values with commas"}
+_HINTS = {"number": "A number, such as 3.5", "tags": "Separate values with commas"}
 
 
 class _DateEdit(QDateEdit):

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.library.custom import store
-from bookorbit_desktop.library.custom.columns import add_column
+from bookorbit_desktop.library.custom.columns import add_column, delete_column
 from bookorbit_desktop.library.custom.values import set_values
 from bookorbit_desktop.services.library.cell_edits import set_double_click_edits
 from bookorbit_desktop.ui.library.custom_editors import DateField
@@ -200,6 +200,18 @@ def test_a_wrong_value_is_shown_and_nothing_saved(qtbot, qloop, table, name, typ
     assert len(boxes) == 1 and message in boxes[0].text()
     assert values(book.id) == before
     assert actions.undo.undo_action.text() == earlier
+
+
+def test_a_column_deleted_while_its_cell_is_edited_is_named(qtbot, qloop, table):
+    _book, columns, window, view, _actions = table
+    editor = press_f2(qtbot, view, "Note")
+    set_line(qtbot, editor, "a loan")
+    delete_column(columns["Note"].id)
+    commit(qtbot, qloop, view, editor)
+    boxes = [box for box in window.findChildren(QMessageBox) if box.isVisible()]
+    assert len(boxes) == 1
+    assert boxes[0].text() == "The column was deleted while its cell was edited: nothing saved."
+    assert store.column_values(columns["Note"].id) == {}
 
 
 @pytest.mark.parametrize("name", list(COLUMNS))
