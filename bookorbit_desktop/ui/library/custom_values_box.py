@@ -1,4 +1,4 @@
-"""The book panel's Custom Columns section: each custom column that holds a value for the shown
+"""The book panel's Custom columns section: each custom column that holds a value for the shown
 book, under its heading ("Pages (#pages)" beside the library's own Pages), its value as plain
 text (a name or value from a calibre library is never read as markup): a date as the library's
 other dates (2024-05-31), a yes/no as Yes or No, a rating in stars as the book's own rating, a
@@ -30,7 +30,7 @@ def value_text(column: Column, value: Any) -> str:
 
 class CustomValuesBox(QGroupBox):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Custom Columns", parent)
+        super().__init__("Custom columns", parent)
         self.rows = QFormLayout(self)
         self.hide()
 

@@ -1,4 +1,4 @@
-"""The book panel's Custom Columns section, on a real library: the columns that hold a value
+"""The book panel's Custom columns section, on a real library: the columns that hold a value
 for the book, each under its heading, as plain text (dates as the library's, Yes or No, a
 rating in stars); the others left out, the section hidden without any; and, in the whole
 window, the section follows an edit of a custom cell."""
@@ -65,7 +65,7 @@ def test_the_panel_shows_the_values_the_book_holds_as_plain_text(qtbot, library,
     panel = BookPanel(service.book_details, service.save_reading)
     qtbot.addWidget(panel)
     panel.show_book(dune)
-    assert panel.custom_box.isVisibleTo(panel) and panel.custom_box.title() == "Custom Columns"
+    assert panel.custom_box.isVisibleTo(panel) and panel.custom_box.title() == "Custom columns"
     assert shown_rows(panel) == [  # by name; Place holds nothing
         ("<b>Loud</b>:", "<i>quiet</i> & calm"),
         ("Bought:", "2024-05-31"),
