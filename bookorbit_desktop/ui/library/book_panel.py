@@ -46,11 +46,11 @@ from bookorbit_desktop.ui.asyncqt import run_dialog, spawn
 from bookorbit_desktop.ui.cover_loader import cover_placeholder, describe_cover
 from bookorbit_desktop.ui.image_bytes import pixmap_file
 from bookorbit_desktop.ui.library import reading_edits
-from bookorbit_desktop.ui.library.custom_values_box import CustomValuesBox
 from bookorbit_desktop.ui.library.facts_table import facts_html
 from bookorbit_desktop.ui.library.finish_date import FinishDateDialog
 from bookorbit_desktop.ui.library.hardcover_box import HardcoverBox
 from bookorbit_desktop.ui.library.model import format_rating, format_series
+from bookorbit_desktop.ui.library.panel_values import CustomValuesBox
 from bookorbit_desktop.ui.text import plain_label, show_plain
 from bookorbit_desktop.ui.text_browser import OfflineBrowser
 from bookorbit_desktop.ui.widgets import (

@@ -1,6 +1,6 @@
 """Editing the library table's cells in place: F2 edits the current cell of Title, Authors,
 Series, Tags, Rating, Publisher, Pages or a custom column (its editor by its kind:
-`custom_editors`), and so does a double-click when Settings ▸ Library says so (otherwise a
+`cell_editors`), and so does a double-click when Settings ▸ Library says so (otherwise a
 double-click opens the book, as on any other column).
 
 The editor opens with the value as the Edit dialog shows it ("Discworld #12" for a series,
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.services.library.cell_edits import CellEditService, double_click_edits
 from bookorbit_desktop.ui.asyncqt import spawn
-from bookorbit_desktop.ui.library import custom_editors
+from bookorbit_desktop.ui.library import cell_editors
 from bookorbit_desktop.ui.library.custom_fields import BUILT_IN
 from bookorbit_desktop.ui.library.model import BOOK_ID_ROLE, COLUMNS, BookColumns
 from bookorbit_desktop.ui.table_model import Index
@@ -54,9 +54,9 @@ class CellDelegate(QStyledItemDelegate):
         editor: QWidget
         if column is not None:
             known = self.service.known_values(column) if column.kind_name == "tags" else ()
-            editor = custom_editors.editor(column, column.heading(BUILT_IN), known, parent)
+            editor = cell_editors.editor(column, column.heading(BUILT_IN), known, parent)
         elif key == "rating":
-            editor = custom_editors.rating_editor("Rating", parent)
+            editor = cell_editors.rating_editor("Rating", parent)
         else:
             editor = QLineEdit(parent)
             editor.setAccessibleName(dict(COLUMNS)[key])
@@ -72,9 +72,9 @@ class CellDelegate(QStyledItemDelegate):
         the rows below its cell; either moved back into the table where it would overflow."""
         super().updateEditorGeometry(editor, option, index)
         if isinstance(editor, QPlainTextEdit):
-            lines = editor.fontMetrics().lineSpacing() * custom_editors.LONG_TEXT_LINES
+            lines = editor.fontMetrics().lineSpacing() * cell_editors.LONG_TEXT_LINES
             editor.resize(max(editor.width(), 320), lines + 2 * editor.frameWidth() + 8)
-        elif isinstance(editor, custom_editors.DateField):
+        elif isinstance(editor, cell_editors.DateField):
             editor.resize(max(editor.width(), editor.sizeHint().width()), editor.height())
         else:
             return
@@ -104,10 +104,10 @@ class CellDelegate(QStyledItemDelegate):
             return
         editor.setProperty(_FILLED, True)
         text = self.service.text(int(editor.property(_BOOK)), str(editor.property(_FIELD)))
-        custom_editors.set_text(editor, text)
+        cell_editors.set_text(editor, text)
 
     def setModelData(self, editor: QWidget, _model: QAbstractItemModel, _index: Index) -> None:
-        text = custom_editors.text_of(editor)
+        text = cell_editors.text_of(editor)
         if text is None:
             return
         book_id, key = int(editor.property(_BOOK)), str(editor.property(_FIELD))

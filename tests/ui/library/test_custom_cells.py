@@ -23,7 +23,7 @@ from bookorbit_desktop.library.custom import store
 from bookorbit_desktop.library.custom.columns import add_column, delete_column
 from bookorbit_desktop.library.custom.values import set_values
 from bookorbit_desktop.services.library.cell_edits import set_double_click_edits
-from bookorbit_desktop.ui.library.custom_editors import DateField
+from bookorbit_desktop.ui.library.cell_editors import DateField
 from bookorbit_desktop.ui.library.model import COLUMN_KEYS
 from tests.factories import add_book
 from tests.ui.library.test_edit_dialog import window_with_books
