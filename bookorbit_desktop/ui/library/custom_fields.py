@@ -49,17 +49,21 @@ def _box(column: Column, text: str, many: bool) -> QComboBox:
     # As wide as the row gives, not as the longest value: the Clear box stays in sight.
     box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     box.setMinimumContentsLength(8)
-    choices = column.choices if column.kind_name == "list" else ("yes", "no")
+    if column.kind_name == "list":
+        choices = [(choice, choice) for choice in column.choices]
+    else:
+        choices = [("Yes", "yes"), ("No", "no")]
+    shown = dict((value, label) for label, value in choices).get(text, text)
     if many:  # nothing chosen: each book keeps its own
-        box.addItem(f"{UNCHANGED[:-1]}: {text})" if text else UNCHANGED, None)
-        for choice in choices:
-            box.addItem(choice, choice)
-        return box
-    for choice in ("", *choices):
-        box.addItem(choice, choice)
-    if box.findText(text) < 0:  # a value from before the list had it: kept as it is
-        box.addItem(text, text)
-    box.setCurrentIndex(box.findText(text))
+        box.addItem(f"(unchanged: {shown})" if text else UNCHANGED, None)
+    else:
+        choices.insert(0, ("", ""))
+        if text not in (value for _label, value in choices):
+            choices.append((text, text))  # a value from before the list had it: kept as it is
+    for label, value in choices:
+        box.addItem(label, value)
+    if not many:
+        box.setCurrentIndex(box.findData(text))
     return box
 
 

@@ -111,7 +111,7 @@ def test_a_value_typed_or_chosen_is_given_to_every_book(qtbot, qloop, bulk):
     qtbot.keyClicks(review, "Second line.")
     assert dialog.isVisible()
     lent = field(dialog, "Lent")
-    lent.setCurrentIndex(lent.findText("no"))
+    lent.setCurrentIndex(lent.findText("No"))
     click_save(qtbot, qloop, dialog)
     click_save(qtbot, qloop, dialog)
     assert not dialog.isVisible()
@@ -119,3 +119,14 @@ def test_a_value_typed_or_chosen_is_given_to_every_book(qtbot, qloop, bulk):
     assert {held["Review"] for held in after.values()} == {"First line.\nSecond line."}
     assert {held["Lent"] for held in after.values()} == {False}
     assert after["Emma"]["Place"] == "Attic" and after["Dune"]["Moods"] == ["calm"]
+
+
+def test_a_value_the_books_share_is_named_in_unchanged(qtbot, bulk):
+    dialog, actions = bulk
+    dialog.done(0)
+    ids = [book.id for book in Book.select().where(Book.title.in_(["Dune", "Emma"]))]
+    dialog = actions.edit_books(ids)
+    lent = field(dialog, "Lent")  # yes for both
+    assert [lent.itemText(n) for n in range(lent.count())] == ["(unchanged: Yes)", "Yes", "No"]
+    assert dialog.changed() == {}
+    dialog.done(0)
