@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 from bookorbit_desktop.library.custom import columns as steps
 from bookorbit_desktop.library.custom import store
-from bookorbit_desktop.library.custom.kinds import Column
+from bookorbit_desktop.library.custom.kinds import Column, shown
 
-__all__ = ["Column", "add", "columns", "delete", "rename"]
+__all__ = ["Column", "add", "columns", "delete", "rename", "shown"]
 
 
 def columns() -> list[Column]:

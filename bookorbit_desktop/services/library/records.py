@@ -5,7 +5,9 @@ rows (`rows`), the library facade (`service`) and the Hardcover page all answer 
 
 from __future__ import annotations
 
-from typing import NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict
+
+from bookorbit_desktop.library.custom.kinds import Column
 
 
 class BookRow(TypedDict, total=False):
@@ -84,3 +86,4 @@ class BookDetails(TypedDict, total=False):
     files: list[FileInfo]
     reading: ReadingInfo
     hardcover_match: MatchInfo | None
+    custom: list[tuple[Column, Any]]  # the custom columns holding a value, by name, with it

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.hardcover.sync.model import progress_pages
+from bookorbit_desktop.library.custom import store as custom_store
+from bookorbit_desktop.library.custom.kinds import Column
 from bookorbit_desktop.library.importer.complete import import_sources
 from bookorbit_desktop.library.importer.summary import ImportSummary
 from bookorbit_desktop.library.metadata.covers import ensure_cover
@@ -214,6 +216,7 @@ class LibraryService:
                 rating=book["reading"]["rating"],
             ),
             hardcover_match=self._match_info(book_id) if self._match_info else None,
+            custom=_custom_values(book_id),
         )
         state = ReadingState.get_or_none(ReadingState.book == book_id)
         if state is not None:
@@ -237,3 +240,9 @@ class LibraryService:
         cancel: threading.Event,
     ) -> ImportSummary:
         return run_import(self.paths, sources, progress, cancel)
+
+
+def _custom_values(book_id: int) -> list[tuple[Column, Any]]:
+    """The book's custom columns that hold a value, by name, each with its value."""
+    held = custom_store.book_values([book_id])[book_id]
+    return [(column, held[column.id]) for column in custom_store.columns() if column.id in held]

@@ -50,6 +50,7 @@ from bookorbit_desktop.ui.library.facts_table import facts_html
 from bookorbit_desktop.ui.library.finish_date import FinishDateDialog
 from bookorbit_desktop.ui.library.hardcover_box import HardcoverBox
 from bookorbit_desktop.ui.library.model import format_rating, format_series
+from bookorbit_desktop.ui.library.panel_values import CustomValuesBox
 from bookorbit_desktop.ui.text import plain_label, show_plain
 from bookorbit_desktop.ui.text_browser import OfflineBrowser
 from bookorbit_desktop.ui.widgets import (
@@ -139,6 +140,8 @@ class BookPanel(QWidget):
         layout = QVBoxLayout(body)
         layout.addLayout(top)
         layout.addWidget(self.facts)
+        self.custom_box = CustomValuesBox()  # the custom columns' values
+        layout.addWidget(self.custom_box)
         layout.addWidget(self.reading_box)
         layout.addWidget(self.hardcover_box)
         layout.addWidget(self.description_box, 1)
@@ -256,6 +259,7 @@ class BookPanel(QWidget):
         self.byline.setText(f"{byline}\n{series}" if series else byline)
         self._show_cover(book.get("cover_file"), book.get("cover_generated", False))
         self.facts.setText(facts_html(book))
+        self.custom_box.show_book(book)
         description = book.get("description") or ""
         if is_html(description):  # cleaned again: it may have been stored before cleaning
             self.description.setHtml(display_html(description))

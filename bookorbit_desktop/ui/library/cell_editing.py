@@ -1,6 +1,7 @@
 """Editing the library table's cells in place: F2 edits the current cell of Title, Authors,
-Series, Tags, Rating, Publisher or Pages, and so does a double-click when Settings ▸ Library
-says so (otherwise a double-click opens the book, as on any other column).
+Series, Tags, Rating, Publisher, Pages or a custom column (its editor by its kind:
+`cell_editors`), and so does a double-click when Settings ▸ Library says so (otherwise a
+double-click opens the book, as on any other column).
 
 The editor opens with the value as the Edit dialog shows it ("Discworld #12" for a series,
 authors separated by "&", tags by commas; the rating from a list) and saves through the
@@ -14,30 +15,26 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QObject
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QLineEdit,
+    QPlainTextEdit,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
     QWidget,
 )
 
-from bookorbit_desktop.services.library.cell_edits import (
-    EDITABLE,
-    CellEditService,
-    double_click_edits,
-)
+from bookorbit_desktop.services.library.cell_edits import CellEditService, double_click_edits
 from bookorbit_desktop.ui.asyncqt import spawn
-from bookorbit_desktop.ui.library.model import BOOK_ID_ROLE, COLUMN_KEYS, COLUMNS
+from bookorbit_desktop.ui.library import cell_editors
+from bookorbit_desktop.ui.library.custom_fields import BUILT_IN
+from bookorbit_desktop.ui.library.model import BOOK_ID_ROLE, COLUMNS, BookColumns
 from bookorbit_desktop.ui.table_model import Index
 
 _BOOK, _FIELD, _FILLED = "book_id", "field", "filled"  # an editor's properties
-# The rating's choices, as the bulk edit's: none, then 5 ★ down in half steps.
-RATINGS = [("No rating", "")] + [(f"{n / 2:g} ★", f"{n / 2:g}") for n in range(10, 0, -1)]
 
 
 class CellDelegate(QStyledItemDelegate):
@@ -52,19 +49,54 @@ class CellDelegate(QStyledItemDelegate):
         self.saving: asyncio.Task[None] | None = None  # the last save, while it runs and after
 
     def createEditor(self, parent: QWidget, _option: QStyleOptionViewItem, index: Index) -> QWidget:
+        key = _key(index)
+        column = self.service.custom_column(key)
         editor: QWidget
-        if COLUMN_KEYS[index.column()] == "rating":
-            editor = QComboBox(parent)
-            editor.setAccessibleName("Rating")
-            for text, value in RATINGS:
-                editor.addItem(text, value)
+        if column is not None:
+            known = self.service.known_values(column) if column.kind_name == "tags" else ()
+            editor = cell_editors.editor(column, column.heading(BUILT_IN), known, parent)
+        elif key == "rating":
+            editor = cell_editors.rating_editor("Rating", parent)
         else:
             editor = QLineEdit(parent)
-            editor.setAccessibleName(dict(COLUMNS)[COLUMN_KEYS[index.column()]])
+            editor.setAccessibleName(dict(COLUMNS)[key])
         # The book and field it edits are kept with it: a reload under it may move the row.
         editor.setProperty(_BOOK, int(index.data(BOOK_ID_ROLE)))
-        editor.setProperty(_FIELD, COLUMN_KEYS[index.column()])
+        editor.setProperty(_FIELD, key)
         return editor
+
+    def updateEditorGeometry(
+        self, editor: QWidget, option: QStyleOptionViewItem, index: Index
+    ) -> None:
+        """A date's editor as wide as its calendar and No Date need, a long text's lines over
+        the rows below its cell; either moved back into the table where it would overflow."""
+        super().updateEditorGeometry(editor, option, index)
+        if isinstance(editor, QPlainTextEdit):
+            lines = editor.fontMetrics().lineSpacing() * cell_editors.LONG_TEXT_LINES
+            editor.resize(max(editor.width(), 320), lines + 2 * editor.frameWidth() + 8)
+        elif isinstance(editor, cell_editors.DateField):
+            editor.resize(max(editor.width(), editor.sizeHint().width()), editor.height())
+        else:
+            return
+        viewport = self.table.viewport()
+        editor.move(
+            max(0, min(editor.x(), viewport.width() - editor.width())),
+            max(0, min(editor.y(), viewport.height() - editor.height())),
+        )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Ctrl+Enter saves a long text (Enter starts a new line in it)."""
+        if (
+            isinstance(watched, QPlainTextEdit)
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.commitData.emit(watched)
+            self.closeEditor.emit(watched, QStyledItemDelegate.EndEditHint.NoHint)
+            return True
+        return super().eventFilter(watched, event)
 
     def setEditorData(self, editor: QWidget, _index: Index) -> None:
         """The value as stored, once: a repaint of the row leaves what is being typed."""
@@ -72,20 +104,14 @@ class CellDelegate(QStyledItemDelegate):
             return
         editor.setProperty(_FILLED, True)
         text = self.service.text(int(editor.property(_BOOK)), str(editor.property(_FIELD)))
-        if isinstance(editor, QComboBox):
-            editor.setCurrentIndex(max(0, editor.findData(text)))
-        elif isinstance(editor, QLineEdit):
-            editor.setText(text)
+        cell_editors.set_text(editor, text)
 
     def setModelData(self, editor: QWidget, _model: QAbstractItemModel, _index: Index) -> None:
-        if isinstance(editor, QComboBox):
-            text = editor.currentData()
-        elif isinstance(editor, QLineEdit):
-            text = editor.text()
-        else:
+        text = cell_editors.text_of(editor)
+        if text is None:
             return
         book_id, key = int(editor.property(_BOOK)), str(editor.property(_FIELD))
-        self.saving = spawn(self._save(book_id, key, str(text)), self.table.window())
+        self.saving = spawn(self._save(book_id, key, text), self.table.window())
 
     async def _save(self, book_id: int, key: str, text: str) -> None:
         """Save off the window's thread; a wrong value is shown in a message (by `spawn`)."""
@@ -102,8 +128,9 @@ class CellEditing(QObject):
         super().__init__(table)
         self.table = table
         self.delegate = CellDelegate(service, on_saved, table)
-        for key in EDITABLE:
-            table.setItemDelegateForColumn(COLUMN_KEYS.index(key), self.delegate)
+        # Every column's cells but those drawn their own way (Progress): the model says which
+        # can be edited, the custom columns among them whenever they come.
+        table.setItemDelegate(self.delegate)
         table.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)  # F2
         table.viewport().installEventFilter(self)
 
@@ -112,10 +139,17 @@ class CellEditing(QObject):
         if event.type() != QEvent.Type.MouseButtonDblClick or not isinstance(event, QMouseEvent):
             return False
         index = self.table.indexAt(event.position().toPoint())
-        if not index.isValid() or COLUMN_KEYS[index.column()] not in EDITABLE:
+        if not index.isValid() or not index.flags() & Qt.ItemFlag.ItemIsEditable:
             return False
         if not double_click_edits():
             return False
         self.table.setCurrentIndex(index)
         self.table.edit(index)
         return True  # not the double-click that opens the book
+
+
+def _key(index: Index) -> str:
+    """The field of the cell: a `model.COLUMN_KEYS` one, or a custom column's (`custom:<id>`)."""
+    model = index.model()
+    assert isinstance(model, BookColumns)  # the table shows the library's columns
+    return model.column_key(index.column())

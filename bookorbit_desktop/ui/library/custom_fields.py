@@ -1,78 +1,142 @@
 """The Edit dialog's Custom Columns section: a field per custom column, as its kind is typed (a
-fixed list and a yes/no chosen from their values, the others typed: a tag-like column's values
-separated by commas), in a box that scrolls past a few rows so the dialog keeps its size.
+fixed list and a yes/no chosen from their values, a long text in several lines, the others
+typed: a tag-like column's values separated by commas), in a box that scrolls past a few rows so
+the dialog keeps its size.
 
-A value is saved only when changed (where several books differ, only when something is chosen
-or typed); the library checks it by the column's kind when the dialog saves.
+One book: a value is saved only when changed. Several books: each field starts "(unchanged)"
+(a line keeps the books' value where they agree, so it can be corrected) and is given to every
+book only when something is chosen or typed; its Clear box takes the value away from all of
+them, even where they differ. The library checks a value by the column's kind when the dialog
+saves.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QWidget,
+)
 
 from bookorbit_desktop.services.library.custom_columns import Column
 from bookorbit_desktop.services.library.edits import EditForm
 from bookorbit_desktop.ui.library.model import COLUMNS
 from bookorbit_desktop.ui.text import plain_label, without_shortcuts
+from bookorbit_desktop.ui.widgets import wide_row
 
 BUILT_IN = [title for _key, title in COLUMNS]  # the library's own fields' names
 
 MAX_HEIGHT = 150  # the rows shown before the box scrolls
+LONG_TEXT_LINES = 3  # a long text's field shows this many lines
+UNCHANGED = "(unchanged)"
 _HINTS = {
     "number": "A number, such as 3.5",
     "rating": "0 to 5 stars, such as 4.5",
     "date": "A date, such as 2024-05-31",
     "tags": "Separate several values with commas",
 }
+Field = QLineEdit | QComboBox | QPlainTextEdit
 
 
-def _field(column: Column, text: str, mixed: bool) -> QLineEdit | QComboBox:
+def _box(column: Column, text: str, many: bool) -> QComboBox:
+    box = QComboBox()
+    # As wide as the row gives, not as the longest value: the Clear box stays in sight.
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(8)
+    if column.kind_name == "list":
+        choices = [(choice, choice) for choice in column.choices]
+    else:
+        choices = [("Yes", "yes"), ("No", "no")]
+    shown = dict((value, label) for label, value in choices).get(text, text)
+    if many:  # nothing chosen: each book keeps its own
+        box.addItem(f"(unchanged: {shown})" if text else UNCHANGED, None)
+    else:
+        choices.insert(0, ("", ""))
+        if text not in (value for _label, value in choices):
+            choices.append((text, text))  # a value from before the list had it: kept as it is
+    for label, value in choices:
+        box.addItem(label, value)
+    if not many:
+        box.setCurrentIndex(box.findData(text))
+    return box
+
+
+def _field(column: Column, text: str, many: bool) -> Field:
     if column.kind_name in ("list", "yes-no"):
-        box = QComboBox()
-        choices = column.choices if column.kind_name == "list" else ("yes", "no")
-        box.addItems(["", *choices])
-        if box.findText(text) < 0:  # a value from before the list had it: kept as it is
-            box.addItem(text)
-        box.setCurrentIndex(box.findText(text))
-        if mixed:
-            box.setPlaceholderText("(several values)")
-        return box
+        return _box(column, text, many)
+    hint = UNCHANGED if many else _HINTS.get(column.kind_name, "")
+    if column.kind_name == "long-text":
+        lines = QPlainTextEdit(text)
+        lines.setTabChangesFocus(True)
+        lines.setPlaceholderText(hint)
+        lines.setFixedHeight(
+            lines.fontMetrics().lineSpacing() * LONG_TEXT_LINES + 2 * lines.frameWidth() + 8
+        )
+        return lines
     line = QLineEdit(text)
-    line.setPlaceholderText("(several values)" if mixed else _HINTS.get(column.kind_name, ""))
+    line.setPlaceholderText(hint)
     return line
 
 
-def _text(field: QLineEdit | QComboBox) -> str:
-    return field.text() if isinstance(field, QLineEdit) else field.currentText()
+def _text(field: Field) -> str | None:
+    """What the field holds, as typed (None: "(unchanged)" chosen)."""
+    if isinstance(field, QLineEdit):
+        return field.text()
+    if isinstance(field, QPlainTextEdit):
+        return field.toPlainText()
+    chosen = field.currentData()
+    return None if chosen is None else str(chosen)
 
 
 class CustomFields:
-    """The section's fields, by the columns' field names (`Column.key`)."""
+    """The section's fields, by the columns' field names (`Column.key`); with several books,
+    their Clear boxes (`clear`)."""
 
     def __init__(self, form: EditForm, edited: Callable[[], None]) -> None:
         self._form = form
-        self.fields: dict[str, QLineEdit | QComboBox] = {}
+        many = len(form.book_ids) > 1
+        self.fields: dict[str, Field] = {}
+        self.clear: dict[str, QCheckBox] = {}
         inner = QWidget()
         rows = QFormLayout(inner)
         for column in form.custom:
-            field = _field(column, form.texts.get(column.key, ""), column.key in form.mixed)
+            field = _field(column, form.texts.get(column.key, ""), many)
+            heading = column.heading(BUILT_IN)
             field.setAccessibleName(column.name)
             if isinstance(field, QLineEdit):
                 field.textEdited.connect(lambda _text: edited())
+            elif isinstance(field, QPlainTextEdit):
+                field.textChanged.connect(edited)
             else:
                 field.activated.connect(lambda _index: edited())
             # a column's name may come from a calibre library: shown as typed, never as markup
-            label = plain_label(without_shortcuts(f"{column.heading(BUILT_IN)}:"))
+            label = plain_label(without_shortcuts(f"{heading}:"))
             label.setBuddy(field)
-            rows.addRow(label, field)
+            if many:
+                rows.addRow(label, wide_row(field, self._clear_box(column.key, heading, edited)))
+            else:
+                rows.addRow(label, field)
             self.fields[column.key] = field
         self.box = QScrollArea()
         self.box.setWidget(inner)
         self.box.setWidgetResizable(True)
         self.box.setMaximumHeight(MAX_HEIGHT)
         self.box.setAccessibleName("Custom columns")
+
+    def _clear_box(self, key: str, heading: str, edited: Callable[[], None]) -> QCheckBox:
+        clear = QCheckBox("Clear")
+        clear.setAccessibleName(f"Clear {heading}")
+        clear.setToolTip(f"Remove {heading} from every selected book")
+        clear.toggled.connect(lambda on: self.fields[key].setEnabled(not on))
+        clear.toggled.connect(lambda _on: edited())
+        self.clear[key] = clear
+        return clear
 
     def add_to(self, layout: QFormLayout) -> None:
         """The section as a row of `layout` (nothing without a custom column)."""
@@ -83,10 +147,18 @@ class CustomFields:
                 label.setBuddy(next(iter(self.fields.values())))
 
     def changed(self) -> dict[str, str]:
-        """The values changed, as typed, by field name."""
-        opened = self._form.texts
-        return {
-            key: _text(field)
-            for key, field in self.fields.items()
-            if _text(field) != opened.get(key, "")
-        }
+        """The values changed, as typed, by field name ("" clears)."""
+        opened, mixed = self._form.texts, self._form.mixed
+        found: dict[str, str] = {}
+        for key, field in self.fields.items():
+            clear = self.clear.get(key)
+            if clear is not None and clear.isChecked():
+                found[key] = ""  # taken from every book, where they differ too
+                continue
+            text = _text(field)
+            if text is None:  # "(unchanged)" chosen
+                continue
+            # where the books differ, an empty field leaves each its own
+            if text.strip() if key in mixed else text != opened.get(key, ""):
+                found[key] = text
+        return found

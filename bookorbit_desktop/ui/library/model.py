@@ -222,7 +222,7 @@ def sort_key(column: int) -> Callable[[Row], Any]:
 class BookColumns(HeadedTable):
     """The library table's columns and their headers, for every model that shows them, and
     after them the library's custom columns (`set_custom`); the cells of `EDITABLE` columns
-    can be edited (`cell_editing`)."""
+    and of the custom ones can be edited (`cell_editing`)."""
 
     headers = tuple(title for _key, title in COLUMNS)
 
@@ -264,7 +264,8 @@ class BookColumns(HeadedTable):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         flags = super().flags(index)
-        return flags | Qt.ItemFlag.ItemIsEditable if index.column() in _EDITABLE_COLUMNS else flags
+        editable = index.column() in _EDITABLE_COLUMNS or index.column() >= len(COLUMN_KEYS)
+        return flags | Qt.ItemFlag.ItemIsEditable if editable else flags
 
 
 class LibraryModel(BookColumns):

@@ -56,7 +56,7 @@ def cell_editor(view):
 def commit(qtbot, qloop, view, editor) -> None:
     """Enter in the editor: the table closes it once its loop turns, and the save it started
     off the window's thread is awaited."""
-    delegate = view.table.itemDelegateForColumn(0)
+    delegate = view.table.itemDelegate()
     started = delegate.saving
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: view.table.state() != QAbstractItemView.State.EditingState)
