@@ -1,7 +1,8 @@
 """A sort's first page (`Order.first`, shown while the whole order is read) is the whole
 order's first books, for every column of the table and every kind of custom column, both ways
-round, with the filters the table has: many ties (one title for several books, books without
-a value), so the order between equal keys is checked too."""
+round, with the filters the table has (the filter box, the status, the browser's choice): many
+ties (one title for several books, books without a value), so the order between equal keys is
+checked too."""
 
 from __future__ import annotations
 
@@ -71,11 +72,12 @@ def shelf(library) -> list[str]:
 @pytest.mark.parametrize("descending", [False, True])
 def test_the_first_page_is_the_whole_orders_beginning(shelf, descending):
     today = date(2026, 11, 29)
+    owned = table_window.chosen_condition('tags:="owned"', today)  # the browser's choice
     for column in shelf:
         for text in FILTERS:
             terms, where = table_window.table_filter(text, today)
-            for status in (None, "read"):
-                order = Order(column, descending, terms, status, where)
+            for status, chosen in ((None, None), ("read", None), (None, owned)):
+                order = Order(column, descending, terms, status, where, chosen)
                 whole, _without_terms = order_of(order)
                 for count in (1, 7, 200):
                     assert list(order.first(count)) == list(whole[:count]), (column, text, count)
