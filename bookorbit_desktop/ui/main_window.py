@@ -29,7 +29,7 @@ from bookorbit_desktop.ui.actions import menu_action
 from bookorbit_desktop.ui.asyncqt import open_box, spawn
 from bookorbit_desktop.ui.icons import app_icon
 from bookorbit_desktop.ui.koreader_help import help_text
-from bookorbit_desktop.ui.library.book_panel import BookPanel
+from bookorbit_desktop.ui.library.book_panel import PANEL_WIDTH, BookPanel
 from bookorbit_desktop.ui.library.saved_searches import SavedSearchesSection
 from bookorbit_desktop.ui.library.sidebar import LibrarySidebar
 from bookorbit_desktop.ui.library.view import LibraryView
@@ -54,7 +54,6 @@ EBOOK_FILTER = (
     "All files (*)"
 )
 SIDEBAR_WIDTH = 210  # the library sidebar's first width (the browser, saved searches)
-PANEL_WIDTH = 360  # the book panel's first width
 
 
 class ClickableLabel(QLabel):
@@ -170,7 +169,8 @@ class MainWindow(QMainWindow):
         library_view.custom_columns.show_columns()  # before their widths are restored
         columns = self._state.value("library/columns")  # widths and the sort order
         if isinstance(columns, QByteArray):
-            library_view.restore_columns(columns)
+            by_hand = str(self._state.value("library/columns_by_hand", ""))  # "series,progress"
+            library_view.restore_columns(columns, by_hand.split(","))
         library_view.show_grid(bool(self._state.value("library/grid", False, type=bool)))
 
     def _sidebar_for_tags(self) -> None:
@@ -387,6 +387,9 @@ class MainWindow(QMainWindow):
         self._state.setValue("library/sidebar", self.sidebar_action.isChecked())
         self._state.setValue("library/sidebar_chosen", self._sidebar_chosen)
         self._state.setValue("library/columns", self.library_view.save_columns())
+        self._state.setValue(
+            "library/columns_by_hand", ",".join(self.library_view.fitting.set_by_hand)
+        )
         self._state.setValue("library/grid", self.library_view.grid_shown)
         self._state.sync()
 

@@ -43,6 +43,11 @@ def legible_widths(metrics: QFontMetrics) -> dict[str, int]:
     }
 
 
+def heading_widths(metrics: QFontMetrics, keys: Sequence[str]) -> dict[str, int]:
+    """The widths of the columns `keys` that show their heading whole (but the sort arrow)."""
+    return {key: metrics.horizontalAdvance(dict(COLUMNS)[key]) + CELL_PADDING for key in keys}
+
+
 def column_widths(metrics: QFontMetrics) -> dict[str, int]:
     """Each column's width (but Title's) for text measured with `metrics`."""
     widths = {key: metrics.horizontalAdvance(text) for key, text in _WIDEST.items()}
@@ -73,6 +78,18 @@ def shared_widths(
             floored[key] = min(floors[key], width)
             del free[key]
     return {**floored, **{key: int(width * scale) for key, width in free.items()}}
+
+
+def tiered_widths(
+    tiers: Sequence[dict[str, int]], room: int, floors: Mapping[str, int]
+) -> dict[str, int]:
+    """`shared_widths` tier by tier: the first tier gives up width (down to its floors) while
+    the later ones keep what they want, then the next one, and so on."""
+    widths = dict[str, int]()
+    for n, tier in enumerate(tiers):
+        later = sum(sum(rest.values()) for rest in tiers[n + 1 :])
+        widths |= shared_widths(tier, room - later - sum(widths.values()), floors)
+    return widths
 
 
 _MENU_TEXTS = {
