@@ -5,9 +5,10 @@ Title takes the width the other columns leave. The others fit the longest text t
 measured in the table's font, so no label is cut ("Not synced: unread") while there is room.
 In a narrow window (1366x768 with the sidebar and the book panel open) Series, Tags and
 Publisher give up width first (down to MIN_ELASTIC_WIDTH, cut with …), Authors down to 25
-characters; then the GIVE_LAST columns, down to their heading's width; then Title (down to 25
-characters, `columns.legible_widths`); only then does the table scroll sideways. A column the
-user drags keeps the width it was given (`set_by_hand`), also at the next start.
+characters; then the GIVE_LAST columns, down to their heading's width (Status to "Reading":
+`columns.least_widths`); then Title (down to 25 characters, `columns.legible_widths`); only then
+does the table scroll sideways. A column the user drags keeps the width it was given
+(`set_by_hand`), also at the next start.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from PySide6.QtCore import QByteArray
 
 from bookorbit_desktop.ui.library.columns import (
     column_widths,
-    heading_widths,
+    least_widths,
     legible_widths,
     tiered_widths,
 )
@@ -41,7 +42,7 @@ class ColumnFit:
         legible = legible_widths(table.fontMetrics())
         self.min_title_width = legible["title"]
         self._floors = {key: legible.get(key, MIN_ELASTIC_WIDTH) for key in ELASTIC}
-        self._floors |= heading_widths(header.fontMetrics(), GIVE_LAST)
+        self._floors |= least_widths(table.fontMetrics(), GIVE_LAST)
         # As wide as wanted (as measured, or as dragged), in a window with room for it.
         self._preferred = {key: widths[key] for key in (*ELASTIC, *GIVE_LAST)}
         self.set_by_hand: set[str] = set()  # the columns the user dragged: they keep that width

@@ -43,9 +43,19 @@ def legible_widths(metrics: QFontMetrics) -> dict[str, int]:
     }
 
 
-def heading_widths(metrics: QFontMetrics, keys: Sequence[str]) -> dict[str, int]:
-    """The widths of the columns `keys` that show their heading whole (but the sort arrow)."""
-    return {key: metrics.horizontalAdvance(dict(COLUMNS)[key]) + CELL_PADDING for key in keys}
+# What a column narrowed in a narrow window still shows whole, besides its heading: a status
+# cut shorter than "Reading" would read as "Read".
+_LEAST = {"status": STATUS_LABELS["reading"]}
+
+
+def least_widths(metrics: QFontMetrics, keys: Sequence[str]) -> dict[str, int]:
+    """The least widths of the columns `keys`: their heading whole (but the sort arrow), and
+    their `_LEAST` text."""
+    texts = {key: (dict(COLUMNS)[key], _LEAST.get(key, "")) for key in keys}
+    return {
+        key: max(metrics.horizontalAdvance(text) for text in shown) + CELL_PADDING
+        for key, shown in texts.items()
+    }
 
 
 def column_widths(metrics: QFontMetrics) -> dict[str, int]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from bookorbit_desktop.library.tags.changes import change_tags
-from bookorbit_desktop.services.library.service import LibraryService
+from bookorbit_desktop.services.library.service import STATUS_LABELS, LibraryService
 from bookorbit_desktop.ui.library.columns import column_widths, legible_widths
 from bookorbit_desktop.ui.library.model import COLUMN_KEYS
 from bookorbit_desktop.ui.library.more_columns import OPTIONAL
@@ -92,6 +92,9 @@ def test_with_a_book_selected_every_default_column_is_in_sight(desktop, qloop, s
         width = header.sectionSize(COLUMN_KEYS.index(key))
         assert width >= legible[key], key
         assert width >= 25 * metrics.averageCharWidth() + CELL_PADDING, key
+    # A status is never cut to look like another: "Reading" is not "Read…".
+    reading = metrics.horizontalAdvance(STATUS_LABELS["reading"]) + CELL_PADDING
+    assert header.sectionSize(COLUMN_KEYS.index("status")) >= reading
 
 
 @pytest.mark.parametrize("size", WINDOWS)
