@@ -54,6 +54,7 @@ EBOOK_FILTER = (
     "All files (*)"
 )
 SIDEBAR_WIDTH = 210  # the library sidebar's first width (the browser, saved searches)
+EARLIER_FIRST_WIDTH = 360  # earlier versions' first panel width, saved even when never dragged
 
 
 class ClickableLabel(QLabel):
@@ -118,8 +119,8 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 0)
         self.splitter.setChildrenCollapsible(False)
         # The panel folds away while no book is selected: the table has its width. Shown again,
-        # it has the width it had, the one the user gave it, kept with the window's size.
-        self._panel_width = PANEL_WIDTH
+        # it has the width the user gave it (None: PANEL_WIDTH), kept with the window's size.
+        self._panel_width: int | None = None
         self.splitter.splitterMoved.connect(self._panel_moved)
         book_panel.book_shown.connect(self._fold_panel)
         book_panel.hide()
@@ -153,8 +154,8 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         elif first.maximised:
             self.setWindowState(Qt.WindowState.WindowMaximized)
-        panel = str(self._state.value("window/panel", PANEL_WIDTH))  # the text of an ini file
-        if panel.isdigit():
+        panel = str(self._state.value("window/panel", ""))  # the text of an ini file
+        if panel.isdigit() and int(panel) != EARLIER_FIRST_WIDTH:
             self._panel_width = int(panel)
         sidebar = self._state.value("window/sidebar")
         if isinstance(sidebar, QByteArray):
@@ -271,7 +272,7 @@ class MainWindow(QMainWindow):
             panel.hide()
         elif panel.isHidden():
             panel.show()
-            width = self._panel_width
+            width = self._panel_width or PANEL_WIDTH
             self.splitter.setSizes([max(1, self.splitter.width() - width), width])
 
     def _panel_moved(self, _position: int, _index: int) -> None:
@@ -382,7 +383,10 @@ class MainWindow(QMainWindow):
 
     def save_state(self) -> None:
         self._state.setValue("window/geometry", self.saveGeometry())
-        self._state.setValue("window/panel", self._panel_width)
+        if self._panel_width is None:  # not the user's: the next start's own first width
+            self._state.remove("window/panel")
+        else:
+            self._state.setValue("window/panel", self._panel_width)
         self._state.setValue("window/sidebar", self.library_split.saveState())
         self._state.setValue("library/sidebar", self.sidebar_action.isChecked())
         self._state.setValue("library/sidebar_chosen", self._sidebar_chosen)

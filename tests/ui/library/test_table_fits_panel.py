@@ -8,9 +8,11 @@ A column the user drags keeps its width, also at the next start."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QSettings
 
 from bookorbit_desktop.library.tags.changes import change_tags
 from bookorbit_desktop.services.library.service import STATUS_LABELS, LibraryService
+from bookorbit_desktop.ui.library.book_panel import PANEL_WIDTH
 from bookorbit_desktop.ui.library.columns import column_widths, legible_widths
 from bookorbit_desktop.ui.library.model import COLUMN_KEYS
 from bookorbit_desktop.ui.library.more_columns import OPTIONAL
@@ -150,3 +152,28 @@ def test_a_column_dragged_by_hand_keeps_its_width_also_at_the_next_start(
     assert header.sectionSize(series) == 150
     legible = legible_widths(again.library_view.table.fontMetrics())
     assert header.sectionSize(0) >= legible["title"]
+
+
+@pytest.mark.parametrize(("saved", "shown"), [(None, PANEL_WIDTH), (360, PANEL_WIDTH), (450, 450)])
+def test_the_panel_opens_narrow_unless_the_user_gave_it_a_width(
+    library, qtbot, tmp_path, saved, shown
+):
+    add_book(TITLES[0], AUTHORS[0])
+    if saved is not None:  # 360: what earlier versions saved, dragged or not
+        state = QSettings(str(tmp_path / "state.ini"), QSettings.Format.IniFormat)
+        state.setValue("window/panel", saved)
+        state.sync()
+    window = bare_window(qtbot, library, tmp_path)
+    window.show()
+    window.resize(1366, 768)
+    view = window.library_view
+    view.model.set_reader(LibraryService(library).table_books)
+    view.model.refresh()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1)
+    view.select_book(view.model.book_id_at(0))
+    qtbot.waitUntil(window.book_panel.isVisible)
+    assert window.splitter.sizes()[1] == shown
+    window.save_state()  # an undragged panel leaves no width behind for the next start
+    state = QSettings(str(tmp_path / "state.ini"), QSettings.Format.IniFormat)
+    kept = state.value("window/panel")
+    assert (None if kept is None else int(kept)) == (None if shown == PANEL_WIDTH else shown)
