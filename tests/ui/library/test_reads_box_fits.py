@@ -14,6 +14,7 @@ from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.services.library import reads
 from bookorbit_desktop.ui.asyncqt import signal_future
 from bookorbit_desktop.ui.library.reads_box import READS_SHOWN, ReadsBox
+from bookorbit_desktop.ui.text import plain_tooltip
 from tests.factories import add_book, make_epub
 from tests.ui.assembled import local_desktop
 from tests.ui.library.test_table_fits_panel import WINDOWS
@@ -75,6 +76,7 @@ def test_a_read_chosen_among_twelve_shows_its_buttons(shown, qtbot, qloop, twelv
     dates = tree.fontMetrics()
     for column in (0, 1):  # the dates whole in the narrow panel
         assert tree.columnWidth(column) > dates.horizontalAdvance("2010-01-01"), column
+    assert tree.topLevelItem(0).toolTip(3) == plain_tooltip("this library")  # whole if cut
 
     # The user scrolls the panel until the list's first read shows at its bottom edge...
     scroll = details.verticalScrollBar()
