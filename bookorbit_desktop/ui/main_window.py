@@ -29,7 +29,7 @@ from bookorbit_desktop.ui.actions import menu_action
 from bookorbit_desktop.ui.asyncqt import open_box, spawn
 from bookorbit_desktop.ui.icons import app_icon
 from bookorbit_desktop.ui.koreader_help import help_text
-from bookorbit_desktop.ui.library.book_panel import BookPanel
+from bookorbit_desktop.ui.library.book_panel import PANEL_WIDTH, BookPanel
 from bookorbit_desktop.ui.library.saved_searches import SavedSearchesSection
 from bookorbit_desktop.ui.library.sidebar import LibrarySidebar
 from bookorbit_desktop.ui.library.view import LibraryView
@@ -54,7 +54,7 @@ EBOOK_FILTER = (
     "All files (*)"
 )
 SIDEBAR_WIDTH = 210  # the library sidebar's first width (the browser, saved searches)
-PANEL_WIDTH = 360  # the book panel's first width
+EARLIER_FIRST_WIDTH = 360  # earlier versions' first panel width, saved even when never dragged
 
 
 class ClickableLabel(QLabel):
@@ -119,8 +119,8 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 0)
         self.splitter.setChildrenCollapsible(False)
         # The panel folds away while no book is selected: the table has its width. Shown again,
-        # it has the width it had, the one the user gave it, kept with the window's size.
-        self._panel_width = PANEL_WIDTH
+        # it has the width the user gave it (None: PANEL_WIDTH), kept with the window's size.
+        self._panel_width: int | None = None
         self.splitter.splitterMoved.connect(self._panel_moved)
         book_panel.book_shown.connect(self._fold_panel)
         book_panel.hide()
@@ -154,8 +154,8 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         elif first.maximised:
             self.setWindowState(Qt.WindowState.WindowMaximized)
-        panel = str(self._state.value("window/panel", PANEL_WIDTH))  # the text of an ini file
-        if panel.isdigit():
+        panel = str(self._state.value("window/panel", ""))  # the text of an ini file
+        if panel.isdigit() and int(panel) != EARLIER_FIRST_WIDTH:
             self._panel_width = int(panel)
         sidebar = self._state.value("window/sidebar")
         if isinstance(sidebar, QByteArray):
@@ -170,7 +170,8 @@ class MainWindow(QMainWindow):
         library_view.custom_columns.show_columns()  # before their widths are restored
         columns = self._state.value("library/columns")  # widths and the sort order
         if isinstance(columns, QByteArray):
-            library_view.restore_columns(columns)
+            by_hand = str(self._state.value("library/columns_by_hand", ""))  # "series,progress"
+            library_view.restore_columns(columns, by_hand.split(","))
         library_view.show_grid(bool(self._state.value("library/grid", False, type=bool)))
 
     def _sidebar_for_tags(self) -> None:
@@ -271,7 +272,7 @@ class MainWindow(QMainWindow):
             panel.hide()
         elif panel.isHidden():
             panel.show()
-            width = self._panel_width
+            width = self._panel_width or PANEL_WIDTH
             self.splitter.setSizes([max(1, self.splitter.width() - width), width])
 
     def _panel_moved(self, _position: int, _index: int) -> None:
@@ -382,11 +383,17 @@ class MainWindow(QMainWindow):
 
     def save_state(self) -> None:
         self._state.setValue("window/geometry", self.saveGeometry())
-        self._state.setValue("window/panel", self._panel_width)
+        if self._panel_width is None:  # not the user's: the next start's own first width
+            self._state.remove("window/panel")
+        else:
+            self._state.setValue("window/panel", self._panel_width)
         self._state.setValue("window/sidebar", self.library_split.saveState())
         self._state.setValue("library/sidebar", self.sidebar_action.isChecked())
         self._state.setValue("library/sidebar_chosen", self._sidebar_chosen)
         self._state.setValue("library/columns", self.library_view.save_columns())
+        self._state.setValue(
+            "library/columns_by_hand", ",".join(self.library_view.fitting.set_by_hand)
+        )
         self._state.setValue("library/grid", self.library_view.grid_shown)
         self._state.sync()
 

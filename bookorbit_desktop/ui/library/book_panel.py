@@ -64,6 +64,9 @@ from bookorbit_desktop.ui.widgets import (
 )
 
 COVER_SIZE = (120, 180)
+# The panel's least width, and its first: its cover beside the title, its rows of buttons whole;
+# at 1366x768 the table beside it needs the rest for its columns (`LibraryView`).
+PANEL_WIDTH = 320
 _SYNC_TIP = (
     "The day KOReader's push arrived: the reading statistics did not say when the book was "
     "finished. KOReader sends pushes made offline later, so the reading may be earlier."
@@ -92,7 +95,7 @@ class BookPanel(QWidget):
         self._save = save
         self._book: BookDetails | None = None
         self._changed_elsewhere: tuple[str, ...] = ()
-        self.setMinimumWidth(320)
+        self.setMinimumWidth(PANEL_WIDTH)
 
         self.placeholder = QLabel("Select a book to see its details.")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)

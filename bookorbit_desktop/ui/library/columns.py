@@ -43,6 +43,21 @@ def legible_widths(metrics: QFontMetrics) -> dict[str, int]:
     }
 
 
+# What a column narrowed in a narrow window still shows whole, besides its heading: a status
+# cut shorter than "Reading" would read as "Read".
+_LEAST = {"status": STATUS_LABELS["reading"]}
+
+
+def least_widths(metrics: QFontMetrics, keys: Sequence[str]) -> dict[str, int]:
+    """The least widths of the columns `keys`: their heading whole (but the sort arrow), and
+    their `_LEAST` text."""
+    texts = {key: (dict(COLUMNS)[key], _LEAST.get(key, "")) for key in keys}
+    return {
+        key: max(metrics.horizontalAdvance(text) for text in shown) + CELL_PADDING
+        for key, shown in texts.items()
+    }
+
+
 def column_widths(metrics: QFontMetrics) -> dict[str, int]:
     """Each column's width (but Title's) for text measured with `metrics`."""
     widths = {key: metrics.horizontalAdvance(text) for key, text in _WIDEST.items()}
@@ -73,6 +88,18 @@ def shared_widths(
             floored[key] = min(floors[key], width)
             del free[key]
     return {**floored, **{key: int(width * scale) for key, width in free.items()}}
+
+
+def tiered_widths(
+    tiers: Sequence[dict[str, int]], room: int, floors: Mapping[str, int]
+) -> dict[str, int]:
+    """`shared_widths` tier by tier: the first tier gives up width (down to its floors) while
+    the later ones keep what they want, then the next one, and so on."""
+    widths = dict[str, int]()
+    for n, tier in enumerate(tiers):
+        later = sum(sum(rest.values()) for rest in tiers[n + 1 :])
+        widths |= shared_widths(tier, room - later - sum(widths.values()), floors)
+    return widths
 
 
 _MENU_TEXTS = {

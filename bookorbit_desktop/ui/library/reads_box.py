@@ -7,7 +7,9 @@ The list is read off the window's thread (`services.library.reads`); a book show
 older read is under way wins. Reads only on hardcover.app are listed; they are not edited
 here, and Delete deletes one there at the next sync (shown by Sync Now's review first).
 `attach_reads` mounts the section under the panel's reading box and follows the book it shows
-and every reload of it (an undo, a push).
+and every reload of it (an undo, a push). The list shows a few reads and scrolls by itself, so
+the section stays short in the panel, which scrolls as a whole; a read chosen brings the
+section's buttons into sight.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.library import reads as service
@@ -29,6 +31,10 @@ from bookorbit_desktop.ui.text import plain_tooltip
 from bookorbit_desktop.ui.widgets import button_row, flat_list, push_button
 
 HEADERS = ("Started", "Finished", "Progress", "From")
+# The list is as tall as its reads up to this many; more scroll inside it, so its buttons stay
+# right under it and the panel short enough for 1366x768.
+READS_SHOWN = 5
+BUTTONS_MARGIN = 12  # below the buttons when the panel scrolls them into sight: the box's edge
 NONE_YET = "No reads yet."
 ONLY_ON_HARDCOVER = (
     "A read on hardcover.app: Add Read… keeps it here too; Delete deletes it there at the next "
@@ -54,6 +60,9 @@ class ReadsBox(PanelSection):
         self.lines: list[ReadLine] = []
         self.tree = flat_list(HEADERS)
         self.tree.setAccessibleName("Reads")
+        # The panel is narrow: the dates stay whole, a long source is cut (whole in its tooltip).
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.tree.itemSelectionChanged.connect(self._selection_changed)
         self.tree.itemDoubleClicked.connect(lambda *_: self.edit_clicked())
         self.empty_label = QLabel(NONE_YET)
@@ -81,9 +90,13 @@ class ReadsBox(PanelSection):
             finish = line.finish_text() + (" (abandoned)" if line.state == ABANDONED else "")
             source = line.source + (f" ({line.device})" if line.device else "")
             item = QTreeWidgetItem([line.started or "no date", finish, line.progress, source])
-            if not line.editable:
-                item.setToolTip(3, plain_tooltip(ONLY_ON_HARDCOVER))
+            item.setToolTip(3, plain_tooltip(source if line.editable else ONLY_ON_HARDCOVER))
             self.tree.addTopLevelItem(item)
+        shown = min(len(lines), READS_SHOWN)
+        rows = shown * self.tree.sizeHintForRow(0) if shown else 0
+        self.tree.setFixedHeight(
+            self.tree.header().sizeHint().height() + rows + 2 * self.tree.frameWidth()
+        )
         self.tree.setVisible(bool(lines))
         self.empty_label.setVisible(not lines)
         self._selection_changed()
@@ -162,12 +175,19 @@ class ReadsBox(PanelSection):
 
 def attach_reads(panel: BookPanel) -> ReadsBox:
     """Mount the section under `panel`'s reading box, following the book it shows; a change
-    of a read reloads the panel and tells the window (`panel.saved`)."""
+    of a read reloads the panel and tells the window (`panel.saved`). A read chosen in the list
+    scrolls the panel as far as needed to show the section's buttons."""
     box = ReadsBox()
     panel.add_section(box, panel.reading_box)
     panel.book_shown.connect(box.show_book)
     panel.reloading.connect(box.follow)
     box.saved.connect(panel.saved.emit)
     box.saved.connect(lambda _book_id: panel.reload())
+
+    def show_buttons() -> None:
+        if box.selected() is not None:  # a read chosen: Edit Read… and Delete in sight
+            panel.details.ensureWidgetVisible(box.delete_button, 0, BUTTONS_MARGIN)
+
+    box.tree.itemSelectionChanged.connect(show_buttons)
     box.show_book(panel.book_id)
     return box

@@ -1,6 +1,7 @@
 """The library table, or the cover grid in its place (`cover_grid`, Ctrl+G), with the filter
 box, the status filter (with each status's count), the Import button and the drop target. The
-window keeps the column widths, the sort order and the choice of grid across starts.
+window keeps the column widths, the sort order and the choice of grid across starts; the
+columns share the table's width as `column_fit` says.
 
 The library browser (`browser`, which the window puts in its sidebar) shows only the books of
 an author, a series, a tag…, together with the filter box's search. The table selects
@@ -9,6 +10,7 @@ Sorting, filtering and refreshing keep the selected books selected."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -38,12 +40,8 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.services.library.service import READING_STATUSES, STATUS_LABELS
 from bookorbit_desktop.ui.library.browser import LibraryBrowser
-from bookorbit_desktop.ui.library.columns import (
-    ColumnsMenu,
-    column_widths,
-    legible_widths,
-    shared_widths,
-)
+from bookorbit_desktop.ui.library.column_fit import ColumnFit
+from bookorbit_desktop.ui.library.columns import ColumnsMenu
 from bookorbit_desktop.ui.library.cover_grid import CoverGrid
 from bookorbit_desktop.ui.library.custom_columns import CustomColumns
 from bookorbit_desktop.ui.library.lazy_model import LazyLibraryModel
@@ -53,21 +51,14 @@ from bookorbit_desktop.ui.library.model import (
     PROGRESS_ROLE,
     row_runs,
 )
-from bookorbit_desktop.ui.library.more_columns import OPTIONAL, hide_unsaved
+from bookorbit_desktop.ui.library.more_columns import OPTIONAL
 from bookorbit_desktop.ui.library.search_error import search_error_label
 from bookorbit_desktop.ui.sync.progress_text import books
 from bookorbit_desktop.ui.table_model import Index
 from bookorbit_desktop.ui.widgets import book_table, empty_state, push_button, wide_row
 
 EMPTY_LIBRARY = "No books yet — drag ebooks here or click Import"
-# Title takes the width the other columns leave. The others fit the longest text they can hold,
-# measured in the table's font, so no label is ever cut ("Not synced: unread"). In a narrow
-# window Series, Tags and Publisher give up width first (down to MIN_ELASTIC_WIDTH, cut with …),
-# Authors down to 25 characters, then Title (down to 25 characters, `columns.legible_widths`); only
-# then does the table scroll sideways.
 MIN_FILTER_WIDTH = 100  # in a narrow window the status filter gives way first
-ELASTIC = ("authors", "series", "tags", "publisher")
-MIN_ELASTIC_WIDTH = 60
 PROGRESS_BAR_HEIGHT = 3
 
 
@@ -172,19 +163,10 @@ class LibraryView(QWidget):
         self.table.setItemDelegateForColumn(COLUMN_KEYS.index("progress"), ProgressDelegate(self))
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
-        widths = column_widths(self.table.fontMetrics())
-        legible = legible_widths(self.table.fontMetrics())
-        self.min_title_width = legible["title"]
-        self._floors = {key: legible.get(key, MIN_ELASTIC_WIDTH) for key in ELASTIC}
-        self._preferred = {key: widths[key] for key in ELASTIC}  # as wide as the user wants
-        self._fitting = False
-        for key, width in widths.items():
-            self.table.setColumnWidth(COLUMN_KEYS.index(key), width)
-        header.sectionResized.connect(self._section_resized)
-        self.table.resized.connect(self.fit_title_column)  # the room it has, once laid out
-        self.columns_menu = ColumnsMenu(self.table, self.fit_title_column)
+        self.fitting = ColumnFit(self.table)  # the columns share the table's width
+        self.columns_menu = ColumnsMenu(self.table, self.fitting.fit)
         menu = self.columns_menu  # the custom columns are shown once read (`show_columns`)
-        self.custom_columns = CustomColumns(self.model, self.table, menu, self.fit_title_column)
+        self.custom_columns = CustomColumns(self.model, self.table, menu, self.fitting.fit)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.model.modelAboutToBeReset.connect(self._keep_selection)
         self.model.modelReset.connect(self._after_reset)
@@ -216,57 +198,14 @@ class LibraryView(QWidget):
         layout.addLayout(self._stack, 1)
         self._after_reset()
 
-    def _section_resized(self, index: int, _old: int, new: int) -> None:
-        if self._fitting or index == 0 or not new or self.table.isColumnHidden(index):
-            return  # (a column being hidden is first resized to nothing)
-        if (key := self.model.column_key(index)) in ELASTIC:  # dragged: the width wanted now
-            self._preferred[key] = new
-        self.fit_title_column()
-
-    def fit_title_column(self) -> None:
-        """Share the table's width: the shown columns but Title and the `ELASTIC` ones as
-        measured; those as wanted, narrower in a narrow window (`shared_widths`); Title the
-        rest."""
-        if self._fitting:
-            return
-        self._fitting = True
-        try:
-            header = self.table.horizontalHeader()
-            elastic = [COLUMN_KEYS.index(key) for key in ELASTIC]
-            fixed = sum(header.sectionSize(i) for i in range(1, header.count()) if i not in elastic)
-            width = self.table.viewport().width()
-            room = width - fixed - self.min_title_width
-            shown = [k for k in ELASTIC if not header.isSectionHidden(COLUMN_KEYS.index(k))]
-            wanted = {key: self._preferred[key] for key in shown}
-            widths = shared_widths(wanted, room, self._floors)
-            for key, index in zip(ELASTIC, elastic, strict=True):
-                self.table.setColumnWidth(index, widths.get(key, self._preferred[key]))
-            others = sum(header.sectionSize(i) for i in range(1, header.count()))
-            self.table.setColumnWidth(0, max(self.min_title_width, width - others))
-        finally:
-            self._fitting = False
-
     def save_columns(self) -> QByteArray:
-        """The column widths (Authors and Series as wanted, not as a narrow window shows
-        them) and the sort order, for `restore_columns` at the next start."""
-        self._fitting = True
-        try:
-            for key, width in self._preferred.items():
-                self.table.setColumnWidth(COLUMN_KEYS.index(key), width)
-            state = self.table.horizontalHeader().saveState()
-        finally:
-            self._fitting = False
-        self.fit_title_column()
-        return state
+        """The column widths and the sort order, for `restore_columns` at the next start."""
+        return self.fitting.save()
 
-    def restore_columns(self, state: QByteArray) -> None:
-        header = self.table.horizontalHeader()
-        if header.restoreState(state):  # also sorts the table as it was sorted
-            optional = [COLUMN_KEYS.index(key) for key in OPTIONAL]
-            hide_unsaved(self.table, state, [*optional, *self.custom_columns.indexes()])
-            for key in ELASTIC:
-                self._preferred[key] = header.sectionSize(COLUMN_KEYS.index(key))
-            self.fit_title_column()
+    def restore_columns(self, state: QByteArray, by_hand: Iterable[str] = ()) -> None:
+        """The columns as `save_columns` kept them; `by_hand`: the ones the user dragged."""
+        optional = [COLUMN_KEYS.index(key) for key in OPTIONAL]
+        self.fitting.restore(state, by_hand, [*optional, *self.custom_columns.indexes()])
 
     # -- data -------------------------------------------------------------------------------
 

@@ -16,7 +16,8 @@ def shown_view(qtbot, library) -> LibraryView:
     view.resize(1600, 400)  # wide enough for every column as wanted
     view.show()
     qtbot.waitExposed(view)
-    qtbot.waitUntil(lambda: view.table.columnWidth(0) > view.min_title_width)  # Title has the rest
+    least = view.fitting.min_title_width
+    qtbot.waitUntil(lambda: view.table.columnWidth(0) > least)  # Title has the rest
     return view
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bookorbit_desktop.ui.library.columns import shared_widths
+from bookorbit_desktop.ui.library.columns import shared_widths, tiered_widths
 
 WANTED = {"authors": 130, "series": 100, "tags": 140}
 
@@ -41,3 +41,24 @@ def test_each_column_keeps_its_own_floor():
         "series": 60,
         "tags": 65,
     }
+
+
+def test_the_later_tiers_give_up_width_only_once_the_first_is_at_its_floors():
+    first, last = {"series": 100, "tags": 140}, {"status": 90, "progress": 140}
+    floors = {"series": 60, "tags": 60, "status": 50, "progress": 60}
+    assert tiered_widths([first, last], 470, floors) == first | last  # room enough
+    # Series and Tags give up width first; Status and Progress keep theirs.
+    assert tiered_widths([first, last], 400, floors) == {
+        "series": 70,
+        "tags": 99,
+        "status": 90,
+        "progress": 140,
+    }
+    # Series and Tags at their floors: Status and Progress share what is left.
+    assert tiered_widths([first, last], 300, floors) == {
+        "series": 60,
+        "tags": 60,
+        "status": 70,
+        "progress": 109,
+    }
+    assert tiered_widths([first, last], 0, floors) == floors  # no room: all at the floor
