@@ -107,8 +107,10 @@ def running_tasks() -> frozenset[asyncio.Task[Any]]:
 
 
 async def cancel_running_tasks() -> None:
-    """Cancel every spawned task and wait for them to unwind."""
-    tasks = [task for task in _running if not task.done()]
+    """Cancel every spawned task of the running loop and wait for them to unwind (a task of
+    another loop, one that ran before and stopped, cannot be waited for here)."""
+    loop = asyncio.get_running_loop()
+    tasks = [task for task in _running if not task.done() and task.get_loop() is loop]
     for task in tasks:
         task.cancel()
     if tasks:

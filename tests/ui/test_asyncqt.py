@@ -146,6 +146,37 @@ def test_cancel_running_tasks(qloop):
     assert qloop.run_until_complete(scenario())
 
 
+def test_cancel_running_tasks_leaves_a_stopped_loops_tasks_alone(qloop):
+    """A task left pending by a loop that stopped (a second loop after the first, as the
+    screenshot script runs them) is not waited for by the next loop's shutdown."""
+
+    async def forever():
+        await asyncio.Event().wait()
+
+    other = asyncio.new_event_loop()
+    try:
+        stranded = other.run_until_complete(_spawned(forever))
+        assert not stranded.done()
+
+        async def scenario():
+            task = spawn(forever())
+            await asyncio.sleep(0)
+            await cancel_running_tasks()
+            return task.cancelled()
+
+        assert qloop.run_until_complete(scenario())
+    finally:
+        stranded.cancel()
+        other.run_until_complete(asyncio.sleep(0))
+        other.close()
+
+
+async def _spawned(coroutine):
+    task = spawn(coroutine())
+    await asyncio.sleep(0)
+    return task
+
+
 def test_garbage_collector_runs_on_the_gui_thread(qapp):
     collector = GarbageCollector()
     collector.start()
