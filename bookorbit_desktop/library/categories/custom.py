@@ -103,7 +103,8 @@ def _parent_counts(column: Column, books: dict[str, int], keys: dict[str, str]) 
     for parent, names in below(books).items():
         if len(names) == 1:
             found[parent] = books[names[0]]
-        for name in names if len(names) > 1 else ():
+            continue
+        for name in names:
             above.setdefault(keys[name], []).append(parent)
     if above:
         params = (json.dumps(above, ensure_ascii=False), column.id)
