@@ -29,6 +29,7 @@ class CustomField:
     column: str
     among: str
     folded: str | None
+    patterned: str | None = None  # `among` for a pattern's test, when it has its own
 
 
 def custom_field(term: Term) -> CustomField:
@@ -49,8 +50,20 @@ def _field(column: Column) -> CustomField:
     rows = f"FROM custom_value cv WHERE cv.column_id = {int(column.id)}"
     among = f"SELECT cv.book_id AS id {rows} AND {{test}}"
     if column.multiple:  # its values one by one, each folded (`store.custom_items_schema`)
-        each = f"SELECT ci.book_id AS id FROM custom_item ci WHERE ci.column_id = {int(column.id)}"
-        return CustomField(TEXT, "ci.value", each + " AND {test}", "ci.key")
+        column_id = int(column.id)
+        each = f"SELECT ci.book_id AS id FROM custom_item ci WHERE ci.column_id = {column_id}"
+        # A pattern is tested once a spelling (LIMIT -1 keeps SQLite from testing every book's
+        # value), then the spelling's books are looked up by the index.
+        spellings = (
+            f"SELECT key, value FROM custom_item WHERE column_id = {column_id}"
+            " GROUP BY key, value LIMIT -1"
+        )
+        patterned = (
+            f"SELECT i.book_id AS id FROM ({spellings}) ci CROSS JOIN custom_item i"
+            f" ON i.column_id = {column_id} AND i.key = ci.key AND i.value = ci.value"
+            " WHERE {test}"
+        )
+        return CustomField(TEXT, "ci.value", each + " AND {test}", "ci.key", patterned)
     if column.kind in NUMBERS:
         return CustomField(NUMBER, "cv.key", among, None)
     if column.kind == "datetime":
