@@ -5,8 +5,8 @@
 Run by `screenshots.py` on its Xvfb screen (any Qt platform works, offscreen included) against
 its demo library: builds the window as the app does, at 1366x768, starts the KOReader sync
 server, shows each page in turn, then opens Edit Metadata… for one book, the review a first
-Hardcover sync asks for, the library browsed (authors and tags open, a tag chosen and a search
-typed), the library searched with the search language beside saved searches,
+Hardcover sync asks for, the library browsed (authors, tags and custom columns open, a tag
+chosen and a search typed), the library searched with the search language beside saved searches,
 Fetch Metadata… for an Inbox book (its stored answers) and Find Duplicates… once a PDF of one
 book is imported beside its EPUB, and saves OUT_DIR/page-*.png, edit-dialog.png,
 sync-review.png, library-browser.png, library-search.png, fetch-metadata-dialog.png,
@@ -34,6 +34,7 @@ from bookorbit_desktop.app import Desktop  # noqa: E402
 from bookorbit_desktop.config import resolve_paths  # noqa: E402
 from bookorbit_desktop.hardcover.sync.desired import Proposal  # noqa: E402
 from bookorbit_desktop.hardcover.sync.results import BookResult, ProposedDate  # noqa: E402
+from bookorbit_desktop.library.categories.counts import TITLES  # noqa: E402
 from bookorbit_desktop.library.history.reads import latest_read_days  # noqa: E402
 from bookorbit_desktop.library.importer.run import import_paths  # noqa: E402
 from bookorbit_desktop.library.store.db import open_database  # noqa: E402
@@ -127,8 +128,9 @@ async def shared_year(desktop: Desktop, out: Path) -> None:
 
 
 async def browsed(desktop: Desktop, out: Path) -> None:
-    """The library page with the browser in the sidebar: the authors and the tags open, a tag
-    under another chosen and a search typed, the table showing the books of both."""
+    """The library page with the browser in the sidebar: the authors, the tags and the custom
+    columns open, a tag under another chosen and a search typed, the table showing the books
+    of both."""
     window = desktop.window
     window.tabs.setCurrentIndex(0)
     window.sidebar_action.setChecked(True)
@@ -136,6 +138,8 @@ async def browsed(desktop: Desktop, out: Path) -> None:
     view.clear_selection()
     browser = view.browser
     browser.open_category("authors")
+    for kind in browser.model.kinds[len(TITLES) :]:  # the custom columns'
+        browser.open_category(kind)
     await asyncio.sleep(1.0)  # read off the window's thread
     if not browser.choose("tags", "Fiction.Fantasy"):
         raise SystemExit("the browser has no tag Fiction.Fantasy")

@@ -2,9 +2,9 @@
 
     .venv/bin/python packaging/screenshots.py [--out packaging/screenshots]
 
-Builds a small demo library (generated EPUBs with reading states, tags and a year of KOReader
-reading statistics, `demo_statistics.py`; three new books in the Inbox, Hardcover shelves and
-stored metadata answers, `screenshot_demo.py`), starts
+Builds a small demo library (generated EPUBs with reading states, tags, a custom column and a
+year of KOReader reading statistics, `demo_statistics.py`; three new books in the Inbox,
+Hardcover shelves and stored metadata answers, `screenshot_demo.py`), starts
 `python -m bookorbit_desktop gui` on Xvfb with the xcb platform as a desktop would, grabs the
 main window once it shows its books, scales it down, draws the Settings dialog on the same
 screen, then every page of the window, the Edit and Fetch Metadata dialogs
@@ -34,6 +34,8 @@ from demo_statistics import write_history  # noqa: E402  (beside this script)
 from screenshot_demo import hold_new_books, pull_shelves, store_answers  # noqa: E402
 
 from bookorbit_desktop.config import resolve_paths  # noqa: E402
+from bookorbit_desktop.library.custom.columns import add_column  # noqa: E402
+from bookorbit_desktop.library.custom.values import set_values  # noqa: E402
 from bookorbit_desktop.library.editing.apply import edit_books  # noqa: E402
 from bookorbit_desktop.library.editing.values import changes_from_text  # noqa: E402
 from bookorbit_desktop.library.highlights import store  # noqa: E402
@@ -72,6 +74,13 @@ TAGS = {
     "Fiction.Science Fiction": ("The Left Hand of Darkness", "Dune", "Klara and the Sun"),
     "Classics": ("Les Misérables", "Middlemarch"),
     "Book club": ("Piranesi", "Klara and the Sun", "The Remains of the Day"),
+}
+# A custom column of a fixed list (the library browser lists it after the tags).
+MOODS = {
+    "Cosy": ("Middlemarch", "Jonathan Strange & Mr Norrell"),
+    "Dark": ("Les Misérables", "Dune"),
+    "Hopeful": ("Piranesi", "A Wizard of Earthsea", "The Left Hand of Darkness"),
+    "Wistful": ("Klara and the Sun", "The Remains of the Day"),
 }
 DAY = 1_764_000_000.0  # when the sample highlights arrived
 HIGHLIGHTS = {
@@ -190,6 +199,9 @@ def demo_library(data_dir: Path, books_dir: Path, port: int) -> None:
             update_reading_state(by_title[title], **changes)
         for tag, titles in TAGS.items():
             change_tags([by_title[title] for title in titles], paths, add=[tag])
+        mood = add_column("Mood", "list", list(MOODS))
+        for value, titles in MOODS.items():
+            set_values([by_title[title] for title in titles], {mood.id: value}, paths)
         edit_books([by_title["Piranesi"]], changes_from_text(EDITED_FIELDS), paths)
         for title, entries in HIGHLIGHTS.items():
             target = store.Target(by_title[title])

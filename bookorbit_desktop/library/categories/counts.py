@@ -17,7 +17,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
 
+from bookorbit_desktop.library.categories.terms import (
+    column_label,
+    column_search,
+    label,
+    value_search,
+)
 from bookorbit_desktop.library.categories.tree import Value, below, tag_tree
+from bookorbit_desktop.library.custom.kinds import Column
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.sql import INBOX_IDS
 
@@ -95,32 +102,54 @@ _UNDER = (
 
 @dataclass(frozen=True)
 class Category:
-    """A category's values with their books: `rows` in the order shown, or for the tags
-    `tree`."""
+    """A category's values with their books: `rows` in the order shown, or for the tags (and
+    a tag-like custom column's dotted values) `tree`."""
 
-    kind: str  # a key of `TITLES`
+    kind: str  # a key of `TITLES`, or a custom column's field (`custom.kinds.field_of`)
     title: str
     rows: Sequence[Row] = ()
     tree: tuple[Value, ...] = ()
+    column: Column | None = None  # the custom column listed
+
+    def search(self, value: str) -> str:
+        """The search that finds the books of one of `rows`' values."""
+        if self.column is None:
+            return value_search(self.kind, value)
+        return column_search(self.column.label, self.column.kind, value)
+
+    def label(self, value: str) -> str:
+        """One of `rows`' values as the browser shows it."""
+        if self.column is None:
+            return label(self.kind, value)
+        return column_label(self.column.kind, value)
 
 
 def _inbox_holds_books() -> bool:
     return bool(database.execute_sql(f"SELECT EXISTS {INBOX_IDS}").fetchone()[0])
 
 
-def _held(groups: str, book_id: str) -> dict[object, int]:
+def _held(groups: str, book_id: str, params: Sequence[object] = ()) -> dict[object, int]:
     """Each group's books waiting in the Inbox (none when it is empty, as it mostly is)."""
     if not _inbox_holds_books():
         return {}
     among = groups.format(among=f"{book_id} IN {INBOX_IDS}")
-    return dict(database.execute_sql(f"SELECT key, books FROM ({among})").fetchall())
+    return dict(database.execute_sql(f"SELECT key, books FROM ({among})", params).fetchall())
 
 
 def _counted(kind: str) -> list[tuple[object, object, int]]:
     """The category's (value, key, books) in the order shown, the Inbox's books left out."""
     groups, book_id = _GROUPS[kind]
-    found = database.execute_sql(_SHOWN[kind].format(groups=groups.format(among="1")))
-    held = _held(groups, book_id)
+    return counted(groups, book_id, _SHOWN[kind])
+
+
+def counted(
+    groups: str, book_id: str, order: str, params: Sequence[object] = ()
+) -> list[tuple[object, object, int]]:
+    """The (value, key, books) of `groups` (their books `{among}` those of the condition on
+    `book_id`; `params` its parameters) in the order `order` reads them (of `{groups}`), the
+    Inbox's books left out."""
+    found = database.execute_sql(order.format(groups=groups.format(among="1")), params)
+    held = _held(groups, book_id, params)
     shown = [(value, key, books - held.get(key, 0)) for value, key, books in found.fetchall()]
     return [row for row in shown if row[2] > 0]
 

@@ -5,6 +5,8 @@ in the browser filters the table the way the filter box does, and the two combin
     ratings  `rating:=4.5`
     tags     `tags:="fiction"`; a tag with children also finds theirs, with one pattern (an
              `or` of the two terms reads the books twice): `tags:~"^fiction(\\.|$)"`
+    #label   a custom column's value as its kind is searched: `#mood:="calm"`, `#stars:=4.5`,
+             `#owned:yes`; a tag-like column's dotted values as the tags' (`#genre:~…`)
 """
 
 from __future__ import annotations
@@ -44,8 +46,24 @@ def _escaped(text: str) -> str:
     return "".join("\\" + char if char in _SPECIAL else char for char in text)
 
 
-def tag_search(path: str, *, has_children: bool) -> str:
-    """The search for the tag `path` and, when it has children, every tag below it."""
+def tree_search(field: str, path: str, *, has_children: bool) -> str:
+    """The search for the value `path` of `field`, a list of dotted names (the tags, a tag-like
+    column's values) and, when it has children, every value below it."""
     if not has_children:
-        return value_search("tags", path)
-    return "tags:~" + quoted("^" + _escaped(path) + r"(\.|$)")
+        return f"{field}:={quoted(path)}"
+    return f"{field}:~" + quoted("^" + _escaped(path) + r"(\.|$)")
+
+
+def column_search(label: str, datatype: str, value: str) -> str:
+    """The search that finds the books whose custom column `#label` (of calibre's `datatype`)
+    has `value` (a rating in stars, a yes/no as yes or no; case and accents aside)."""
+    if datatype == "rating":
+        return f"#{label}:={value}"
+    if datatype == "bool":
+        return f"#{label}:{value}"
+    return f"#{label}:={quoted(value)}"
+
+
+def column_label(datatype: str, value: str) -> str:
+    """A custom column's value as the browser shows it: a rating as the ratings are."""
+    return label("ratings", value) if datatype == "rating" else value

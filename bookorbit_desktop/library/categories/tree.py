@@ -3,7 +3,7 @@ a path of parts separated by dots ("fiction.fantasy" is fantasy under fiction). 
 
 A parent stands for its own tag, if the library has one, and every tag below it: its count is
 of the books that carry any of them (each once, `parent_counts` in `counts`), its search finds
-them all (`terms.tag_search`). A parent no book carries itself has no name of its own: it cannot
+them all (`terms.tree_search`). A parent no book carries itself has no name of its own: it cannot
 be renamed, only its tags can. Names that differ only in case are one tag, and one parent.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from bookorbit_desktop.library.categories.terms import tag_search
+from bookorbit_desktop.library.categories.terms import tree_search
 
 DOT = "."
 
@@ -57,8 +57,11 @@ def below(names: Iterable[str]) -> dict[str, list[str]]:
     return covered
 
 
-def tag_tree(tags: Mapping[str, int], parents: Mapping[str, int]) -> tuple[Value, ...]:
-    """The tags (name -> books) as a tree, `parents` (key -> books) counting each parent's."""
+def tag_tree(
+    tags: Mapping[str, int], parents: Mapping[str, int], field: str = "tags"
+) -> tuple[Value, ...]:
+    """The tags (name -> books) as a tree, `parents` (key -> books) counting each parent's;
+    or a tag-like custom column's values, searched in `field` ("#genre")."""
     named = {_key(name): name for name in tags}
     spelled: dict[str, str] = {}  # key -> the path as first spelled
     children: dict[str, dict[str, None]] = {"": {}}  # key -> its children's keys, in order
@@ -76,6 +79,7 @@ def tag_tree(tags: Mapping[str, int], parents: Mapping[str, int]) -> tuple[Value
         name = named.get(key)
         books = parents.get(key, 0) if kids else tags[name or path]
         label = path.rsplit(DOT, 1)[-1] if parents_of(path) else path
-        return Value(label, path, name, books, tag_search(path, has_children=bool(kids)), kids)
+        search = tree_search(field, path, has_children=bool(kids))
+        return Value(label, path, name, books, search, kids)
 
     return tuple(node(key) for key in children[""])

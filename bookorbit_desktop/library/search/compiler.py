@@ -290,7 +290,8 @@ class _Compiler:
     def custom(self, term: Term) -> Condition:
         """`#label:value`, by the rules of the built-in fields of the column's kind."""
         found = custom_fields.custom_field(term)
-        place = _Place(found.column, found.among, folded=found.folded)
+        among = found.patterned if term.op == "~" and found.patterned else found.among
+        place = _Place(found.column, among, folded=found.folded)
         if term.quoted and not term.value:  # `#label:""`: no value
             return _negated(place.holds("1", ()))
         if found.kind == custom_fields.YES_NO:

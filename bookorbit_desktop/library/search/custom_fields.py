@@ -4,7 +4,9 @@ follow), and the SQL that reaches them.
 
 A number, a rating, a date and a yes/no compare the value's stored key (`custom_value.key`,
 read from the index of (column, key, book)); a text compares the value, folded as the key keeps
-it; a tag-like column's values one by one. `#label:""` finds the books without a value.
+it; a tag-like column's values one by one, as `custom_item` keeps them (and their folded
+keys, from the index the library browser counts them by). `#label:""` finds the books without a
+value.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class CustomField:
     column: str
     among: str
     folded: str | None
+    patterned: str | None = None  # `among` for a pattern's test, when it has its own
 
 
 def custom_field(term: Term) -> CustomField:
@@ -46,12 +49,21 @@ def custom_field(term: Term) -> CustomField:
 def _field(column: Column) -> CustomField:
     rows = f"FROM custom_value cv WHERE cv.column_id = {int(column.id)}"
     among = f"SELECT cv.book_id AS id {rows} AND {{test}}"
-    if column.multiple:
-        each = (
-            "SELECT cv.book_id AS id FROM custom_value cv, json_each(cv.value) j"
-            f" WHERE cv.column_id = {int(column.id)} AND {{test}}"
+    if column.multiple:  # its values one by one, each folded (`store.custom_items_schema`)
+        column_id = int(column.id)
+        each = f"SELECT ci.book_id AS id FROM custom_item ci WHERE ci.column_id = {column_id}"
+        # A pattern is tested once a spelling (LIMIT -1 keeps SQLite from testing every book's
+        # value), then the spelling's books are looked up by the index.
+        spellings = (
+            f"SELECT key, value FROM custom_item WHERE column_id = {column_id}"
+            " GROUP BY key, value LIMIT -1"
         )
-        return CustomField(TEXT, "j.value", each, None)
+        patterned = (
+            f"SELECT i.book_id AS id FROM ({spellings}) ci CROSS JOIN custom_item i"
+            f" ON i.column_id = {column_id} AND i.key = ci.key AND i.value = ci.value"
+            " WHERE {test}"
+        )
+        return CustomField(TEXT, "ci.value", each + " AND {test}", "ci.key", patterned)
     if column.kind in NUMBERS:
         return CustomField(NUMBER, "cv.key", among, None)
     if column.kind == "datetime":

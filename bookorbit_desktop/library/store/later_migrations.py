@@ -11,6 +11,7 @@ from bookorbit_desktop.library.store.book_details_schema import book_details
 from bookorbit_desktop.library.store.book_read_schema import book_reads
 from bookorbit_desktop.library.store.calibre_schema import calibre_tables
 from bookorbit_desktop.library.store.column_keys_schema import column_keys
+from bookorbit_desktop.library.store.custom_items_schema import custom_items
 from bookorbit_desktop.library.store.custom_keys_schema import custom_keys
 from bookorbit_desktop.library.store.dashboard_indexes import dashboard_indexes
 from bookorbit_desktop.library.store.file_copy_schema import file_copy_table
@@ -81,4 +82,5 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     reading_goals,  # schema 46: the reading goals, with Hardcover's where kept with it
     reads_to_send,  # schema 47: reads added here that go to Hardcover as reads of their own
     custom_keys,  # schema 48: the custom columns' values with their sort keys
+    custom_items,  # schema 49: a tag-like custom column's values one by one (their counts)
 )

@@ -1,12 +1,15 @@
 """The library browser in the sidebar: every category (authors, series, publishers, languages,
-formats, ratings, tags as the tree of their dotted names) with how many books each value has.
+formats, ratings, tags as the tree of their dotted names, then the custom columns of the kinds
+it lists: `library.categories.custom`) with how many books each value has. The custom columns'
+categories come and go with the columns: each read of the counts reads which there are.
 
 The row marked is always the one whose books the table shows: choosing a value with a click,
 the arrow keys or a right-click shows only its books, together with the filter box's search
 (the value's search in the same language, `chosen` to the table's model, and the two both
 apply); "All Books" or a category's own row shows every book again. The context menu renames
-an author, a series, a publisher or a tag (to a name another one has: the two merge, after
-asking) or deletes a tag (after asking); each change is one undoable step
+an author, a series, a publisher, a tag or a custom column's text, list or tag-like value (to a
+name another one has: the two merge, after asking) or deletes a tag (after asking); each change
+is one undoable step
 (`services.library.categories`), and `changed` tells the window that books changed.
 
 Only the categories open are read (the tags at first), and the
@@ -34,13 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.services.library.categories import (
-    NOUNS,
-    TITLES,
-    Category,
-    CategoryService,
-    value_search,
-)
+from bookorbit_desktop.services.library.categories import NOUNS, Browsed, CategoryService
 from bookorbit_desktop.ui.asyncqt import open_box, show_error, spawn
 from bookorbit_desktop.ui.library.browser_model import BrowserModel, Choice, books
 from bookorbit_desktop.ui.questions import action_or_cancel
@@ -58,7 +55,7 @@ class LibraryBrowser(QWidget):
         super().__init__(parent)
         self._service: CategoryService | None = None
         self._chosen: Choice | None = None
-        self._open = {"tags"}  # the categories open (by kind), and tags ("tags:" and path)
+        self._open = {"tags"}  # the categories open (by kind), and values ("tags:" and path)
         self._reading: asyncio.Task[None] | None = None
         self._again = False
         self.dialog: QInputDialog | QMessageBox | None = None  # the last one opened
@@ -101,10 +98,10 @@ class LibraryBrowser(QWidget):
         if kind is not None and self.model.category_at(index) is None:
             self.refresh()
 
-    def _wanted(self) -> list[str]:
+    def _wanted(self) -> set[str]:
         """The categories to read: those open, and the chosen value's."""
         chosen = {self._chosen.kind} if self._chosen is not None else set()
-        return [kind for kind in TITLES if kind in self._open | chosen]
+        return self._open | chosen
 
     @property
     def chosen(self) -> Choice | None:
@@ -113,7 +110,7 @@ class LibraryBrowser(QWidget):
     @property
     def has_tags(self) -> bool:
         """The library has a tag (as last read)."""
-        return any(category.tree for category in self.model.categories)
+        return any(c.tree for c in self.model.categories if c.kind == "tags")
 
     @property
     def reading(self) -> asyncio.Task[None] | None:
@@ -128,7 +125,7 @@ class LibraryBrowser(QWidget):
         try:
             asyncio.get_running_loop()
         except RuntimeError:
-            self._show(service.categories(self._wanted()))
+            self._show(service.browse(self._wanted()))
             return
         if self._reading is not None and not self._reading.done():
             self._again = True
@@ -138,7 +135,7 @@ class LibraryBrowser(QWidget):
     async def _read(self, service: CategoryService) -> None:
         while True:
             self._again = False
-            found = await service.categories_later(self._wanted())
+            found = await service.browse_later(self._wanted())
             if not self._again:
                 self._show(found)
                 return
@@ -148,21 +145,21 @@ class LibraryBrowser(QWidget):
         if kind is not None:
             return kind
         choice = self.model.choice_at(index)
-        return "" if choice is None else f"tags:{choice.key.casefold()}"
+        return "" if choice is None else f"{choice.kind}:{choice.key.casefold()}"
 
-    def _show(self, categories: list[Category]) -> None:
+    def _show(self, browsed: Browsed) -> None:
         """The counts read, the open rows open again and the chosen value marked; a chosen
-        value the library no longer has shows every book."""
-        if categories == self.model.categories:  # (a filter's reset of the table, say)
+        value the library no longer has (its column deleted too) shows every book."""
+        if browsed == self.model.browsed():  # (a filter's reset of the table, say)
             self.counted.emit()
             return
         tree = self.tree
         scrolled = tree.verticalScrollBar().value()
         tree.selectionModel().blockSignals(True)  # showing them chooses nothing on its own
-        self.model.show(categories)
+        self.model.show(browsed)
         opened, self._open = self._open, set()
         self._reopen(QModelIndex(), opened)
-        self._open |= opened & set(TITLES)  # open still, with nothing in it to show yet
+        self._open |= opened & set(self.model.kinds)  # open still, nothing in it to show yet
         chosen = self._chosen
         found = QModelIndex() if chosen is None else self.model.find(chosen.kind, chosen.key)
         tree.setCurrentIndex(found if found.isValid() else self.model.index(0, 0))
@@ -172,14 +169,13 @@ class LibraryBrowser(QWidget):
         self.counted.emit()
 
     def _reopen(self, parent: QModelIndex, opened: set[str]) -> None:
-        """Open again the rows under `parent` that were open (by key); only tags nest."""
+        """Open again the rows under `parent` that were open (by key)."""
         for row in range(self.model.rowCount(parent)):
             index = self.model.index(row, 0, parent)
             key = self._key(index)
             if key in opened:
                 self.tree.expand(index)
-                if key == "tags" or key.startswith("tags:"):
-                    self._reopen(index, opened)
+                self._reopen(index, opened)
 
     def choose(self, kind: str, key: str) -> bool:
         """Show only the books of a category's value (False: the browser shows no such)."""
@@ -233,12 +229,15 @@ class LibraryBrowser(QWidget):
     def rename(self, kind: str, name: str, below: int = 0) -> QInputDialog:
         """Ask for the value's new name; the name of another one merges the two (asked
         first). A tag with tags below it is renamed alone, and the question says so."""
-        noun = NOUNS[kind]
+        assert self._service is not None
+        noun = self._service.noun(kind)
+        built_in = kind in NOUNS
+        other = f"another {noun.lower()}" if built_in else f"another value of {noun}"
         dialog = QInputDialog(self)
-        dialog.setWindowTitle(f"Rename {noun}")
+        dialog.setWindowTitle(f"Rename {noun}" if built_in else f"Rename a Value of {noun}")
         dialog.setLabelText(
-            f"New name for “{name}” (the name of another {noun.lower()} merges them):"
-            + _alone(name, below)
+            f"New name for “{name}” (the name of {other} merges them):"
+            + _alone(name, below, "tag" if kind == "tags" else "value")
         )
         for label in dialog.findChildren(QLabel):  # a name from a book's file: never markup
             show_plain(label)
@@ -260,12 +259,12 @@ class LibraryBrowser(QWidget):
         if into is None:
             self._apply(lambda: service.rename(kind, old, new), kind, old, target)
             return
-        noun = NOUNS[kind].lower()
+        noun = service.noun(kind)
+        whose = f"of the {noun.lower()}" if kind in NOUNS else f"with the {noun}"
         count = books(service.books_of(kind, old))
         self._ask(
             f"Merge “{old}” into “{into}”?",
-            f"The {count} of the {noun} “{old}” get “{into}” instead, and “{old}” goes. "
-            + UNDO_NOTE,
+            f"The {count} {whose} “{old}” get “{into}” instead, and “{old}” goes. " + UNDO_NOTE,
             "&Merge",
             lambda: self._apply(lambda: service.rename(kind, old, into), kind, old, into),
         )
@@ -279,7 +278,7 @@ class LibraryBrowser(QWidget):
             f"Delete the tag “{name}”?",
             f"It is taken away from every book that carries it ({count}); the books stay in the "
             "library."
-            f"{_alone(name, below)} {UNDO_NOTE}",
+            f"{_alone(name, below, 'tag')} {UNDO_NOTE}",
             "&Delete",
             lambda: self._apply(lambda: service.delete_tag(name), "tags", name, None),
         )
@@ -306,17 +305,18 @@ class LibraryBrowser(QWidget):
 
     def _follow(self, kind: str, new: str | None) -> None:
         """The chosen value is now `new` (None: gone): the table shows its books already."""
-        if new is None:
+        search = None if new is None else self.model.search_of(kind, new)
+        if new is None or search is None:
             self._choose(None)
             return
-        search = value_search(kind, new)
         self._chosen = Choice(kind, new, search, new, 0)
         self.chosen_changed.emit(search)
 
 
-def _alone(name: str, below: int) -> str:
-    """What a change of a tag leaves alone: the tags below it, named by their own paths."""
+def _alone(name: str, below: int, noun: str) -> str:
+    """What a change of a tag (or a tag-like column's value, `noun`) leaves alone: those below
+    it, named by their own paths."""
     if not below:
         return ""
-    tags = "the tag" if below == 1 else f"the {below} tags"
+    tags = f"the {noun}" if below == 1 else f"the {below} {noun}s"
     return f"\n\nOnly “{name}” itself changes: {tags} below it (“{name}.…”) keep their names."

@@ -1,12 +1,14 @@
 """The library browser's tree as a Qt model: "All Books", then one row a category (Authors,
-Series, …, Tags), its values under it, the tags as their tree of dotted names. Two columns: the
-value and how many books have it. A category not read (`show` is given the ones the browser
-reads: those open) has no rows yet, but shows that it has some to open.
+Series, …, Tags, then the custom columns listed), its values under it, the tags (and a tag-like
+column's values) as their tree of dotted names. Two columns: the value and how many books have
+it. A category not read (`show` is given the ones the browser reads: those open) has no rows
+yet, but shows that it has some to open.
 
 A category's values stay as the library read them (`services.library.categories`: plain rows,
-the tags' tree): an item is made only for a row on screen, so 50,000 authors cost no more than
-ten. An index's internal id says where its row is: a top row by its number; a value of a flat
-category by its category's row and its own (`_FLAT`); a tag by its number in `_tags`.
+the trees): an item is made only for a row on screen, so 50,000 authors cost no more than ten.
+An index's internal id says where its row is: a top row by its number; a value of a flat
+category by its category's row and its own (`_FLAT`); a value of a tree by its number in
+`_tags`, the values of every tree numbered one after the other.
 """
 
 from __future__ import annotations
@@ -18,19 +20,19 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
 
 from bookorbit_desktop.services.library.categories import (
-    RENAMED,
     TITLES,
+    Browsed,
     Category,
+    Head,
     Row,
     Value,
-    label,
-    value_search,
+    renamed,
 )
 from bookorbit_desktop.ui.table_model import Index
 
 ALL_BOOKS = "All Books"
 _FLAT = 1 << 32  # (category row + 1) * _FLAT + value row + 1: a value of a flat category
-_TAG = 1 << 56  # _TAG + the tag's number in `_tags`
+_TAG = 1 << 56  # _TAG + the tree value's number in `_tags`
 
 
 def books(count: int) -> str:
@@ -58,33 +60,44 @@ def _below(value: Value) -> int:
 @dataclass(frozen=True)
 class _Tag:
     value: Value
-    parent: int  # its parent tag's number; -1: the Tags row's
+    parent: int  # its parent's number; -1: its category's row's
     row: int
+    top: int  # its category's row
 
 
 class BrowserModel(QAbstractItemModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._kinds = list(TITLES)  # the categories' rows, in order
-        self._categories: list[Category | None] = [None] * len(self._kinds)  # None: not read
+        self._heads: list[Head] = list(TITLES.items())  # the categories' rows, in order
+        self._categories: list[Category | None] = [None] * len(self._heads)  # None: not read
         self._tags: list[_Tag] = []
-        self._first: dict[int, int] = {}  # a tag's number (-1: the Tags row) -> its first child's
-        self._tags_row = -1
+        self._first: dict[int, int] = {}  # a tree value's number -> its first child's
+        self._tops: dict[int, int] = {}  # a tree category's row -> its first value's number
 
-    def show(self, categories: Sequence[Category]) -> None:
-        """The categories as read now, the others not read (a reset: a view keeps nothing but
-        what it stores by key)."""
+    def show(self, browsed: Browsed) -> None:
+        """The categories there are now, those read with their values, the others not read
+        (a reset: a view keeps nothing but what it stores by key)."""
         self.beginResetModel()
-        read = {category.kind: category for category in categories}
-        self._categories = [read.get(kind) for kind in self._kinds]
+        self._heads = list(browsed.heads)
+        read = {category.kind: category for category in browsed.categories}
+        self._categories = [read.get(kind) for kind, _title in self._heads]
         self._tags = []
         self._first = {}
-        self._tags_row = -1
+        self._tops = {}
         for row, category in enumerate(self._categories, 1):
             if category is not None and category.tree:
-                self._tags_row = row
-                self._number(category.tree, -1)
+                self._tops[row] = len(self._tags)
+                self._number(category.tree, -1, row)
         self.endResetModel()
+
+    @property
+    def kinds(self) -> list[str]:
+        """Every category's kind, in order."""
+        return [kind for kind, _title in self._heads]
+
+    def browsed(self) -> Browsed:
+        """What the model shows."""
+        return Browsed(tuple(self._heads), tuple(self.categories))
 
     @property
     def categories(self) -> list[Category]:
@@ -94,14 +107,16 @@ class BrowserModel(QAbstractItemModel):
     def kind_at(self, index: Index) -> str | None:
         """The kind of a category's own row."""
         if index.isValid() and index.internalId() < _FLAT and index.row() > 0:
-            return self._kinds[index.row() - 1]
+            return self._heads[index.row() - 1][0]
         return None
 
-    def _number(self, values: Sequence[Value], parent: int) -> None:
-        first = self._first[parent] = len(self._tags)
-        self._tags += [_Tag(value, parent, row) for row, value in enumerate(values)]
+    def _number(self, values: Sequence[Value], parent: int, top: int) -> None:
+        first = len(self._tags)
+        if parent >= 0:
+            self._first[parent] = first
+        self._tags += [_Tag(value, parent, row, top) for row, value in enumerate(values)]
         for number, value in enumerate(values, first):
-            self._number(value.children, number)
+            self._number(value.children, number, top)
 
     # -- what a row is ----------------------------------------------------------------------
 
@@ -111,11 +126,16 @@ class BrowserModel(QAbstractItemModel):
             return self._categories[index.row() - 1]
         return None
 
-    def _flat(self, ident: int) -> tuple[str, Row]:
-        """The kind and row of a flat category's value."""
+    def _flat(self, ident: int) -> tuple[Category, Row]:
+        """A flat category's value: its category and row."""
         category = self._categories[ident // _FLAT - 2]
         assert category is not None
-        return category.kind, category.rows[ident % _FLAT - 1]
+        return category, category.rows[ident % _FLAT - 1]
+
+    def search_of(self, kind: str, value: str) -> str | None:
+        """The search for the books of a category's value (None: no such category read)."""
+        found = [category for category in self.categories if category.kind == kind]
+        return found[0].search(value) if found else None
 
     def choice_at(self, index: Index) -> Choice | None:
         """The value a row stands for; None for All Books and the categories' own rows."""
@@ -123,12 +143,13 @@ class BrowserModel(QAbstractItemModel):
             return None
         ident = index.internalId()
         if ident >= _TAG:
-            value = self._tags[ident - _TAG].value
-            return Choice("tags", value.path, value.search, value.name, value.books, _below(value))
+            tag = self._tags[ident - _TAG]
+            kind, value = self._heads[tag.top - 1][0], tag.value
+            return Choice(kind, value.path, value.search, value.name, value.books, _below(value))
         if ident >= _FLAT:
-            kind, (key, count) = self._flat(ident)
-            name = key if kind in RENAMED else None
-            return Choice(kind, key, value_search(kind, key), name, count)
+            category, (key, count) = self._flat(ident)
+            name = key if renamed(category) else None
+            return Choice(category.kind, key, category.search(key), name, count)
         return None
 
     def find(self, kind: str, key: str) -> QModelIndex:
@@ -139,7 +160,7 @@ class BrowserModel(QAbstractItemModel):
             if category.tree:
                 folded = key.casefold()
                 for number, tag in enumerate(self._tags):
-                    if tag.value.path.casefold() == folded:
+                    if tag.top == row and tag.value.path.casefold() == folded:
                         return self.createIndex(tag.row, 0, _TAG + number)
                 return QModelIndex()
             for at, (value, _count) in enumerate(category.rows):
@@ -156,7 +177,7 @@ class BrowserModel(QAbstractItemModel):
         if parent.column() > 0:
             return 0
         if not parent.isValid():
-            return len(self._kinds) + 1
+            return len(self._heads) + 1
         ident = parent.internalId()
         if ident >= _TAG:
             return len(self._tags[ident - _TAG].value.children)
@@ -178,8 +199,8 @@ class BrowserModel(QAbstractItemModel):
         if not parent.isValid():
             return self.createIndex(row, column, row)
         ident = parent.internalId()
-        if ident >= _TAG or (parent.row() == self._tags_row and ident < _FLAT):
-            first = self._first[ident - _TAG if ident >= _TAG else -1]
+        if ident >= _TAG or (ident < _FLAT and parent.row() in self._tops):
+            first = self._first[ident - _TAG] if ident >= _TAG else self._tops[parent.row()]
             return self.createIndex(row, column, _TAG + first + row)
         return self.createIndex(row, column, (parent.row() + 1) * _FLAT + row + 1)
 
@@ -190,7 +211,7 @@ class BrowserModel(QAbstractItemModel):
         if ident >= _TAG:
             tag = self._tags[ident - _TAG]
             if tag.parent < 0:
-                return self.createIndex(self._tags_row, 0, self._tags_row)
+                return self.createIndex(tag.top, 0, tag.top)
             return self.createIndex(self._tags[tag.parent].row, 0, _TAG + tag.parent)
         if ident >= _FLAT:
             row = ident // _FLAT - 1
@@ -218,10 +239,11 @@ class BrowserModel(QAbstractItemModel):
             value = self._tags[ident - _TAG].value
             return value.label, value.books
         if ident >= _FLAT:
-            kind, (key, count) = self._flat(ident)
-            return label(kind, key), count
-        top = self.kind_at(index)
-        return (ALL_BOOKS, None) if top is None else (TITLES[top], None)
+            category, (key, count) = self._flat(ident)
+            return category.label(key), count
+        if index.row() == 0:
+            return ALL_BOOKS, None
+        return self._heads[index.row() - 1][1], None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():

@@ -1,10 +1,14 @@
 """A small library with a value in every category, for the browser's tests: who wrote what,
 series, publishers, languages, files of two formats (one missing), ratings and dotted tags, and
-one book waiting in the Inbox (which no count includes)."""
+one book waiting in the Inbox (which no count includes); and custom columns of every kind
+(`add_columns`), Solaris without a value in any."""
 
 from __future__ import annotations
 
 from bookorbit_desktop.config import Paths
+from bookorbit_desktop.library.custom.columns import add_column
+from bookorbit_desktop.library.custom.kinds import Column
+from bookorbit_desktop.library.custom.values import set_values
 from bookorbit_desktop.library.store.inbox import hold
 from bookorbit_desktop.library.store.models import Book, BookFile, ReadingState
 from bookorbit_desktop.library.tags.changes import change_tags
@@ -55,3 +59,39 @@ def build(paths: Paths) -> dict[str, int]:
         )  # fmt: skip
     hold([ids[HELD[0]]])
     return ids
+
+
+# name, kind, choices, each book's value (by title; the Inbox's too, which no count includes)
+COLUMNS = [
+    ("Mood", "list", ["calm", "dark", "tense"], {
+        "Emma": "calm", "Persuasion": "calm", "Dune": "dark", "Dune Messiah": "dark",
+        "Good Omens": "tense", "Inbox": "calm",
+    }),
+    # Tag-like: "Romance" and "romance" are one value, "Élan" and "elan" too (as the search
+    # folds them); "sf" is a parent of dotted values, a value of its own for Good Omens.
+    ("Genre", "tags", [], {
+        "Emma": ["Romance", "classic"], "Persuasion": ["romance"],
+        "Dune": ["sf.space", "Élan"], "Dune Messiah": ["SF.space", "elan", "sf.politics"],
+        "Good Omens": ["sf.politics", "Fantasy", "romance", "sf"], "Inbox": ["romance"],
+    }),
+    ("Place", "text", [], {
+        "Emma": "Bath", "Persuasion": "bath", "Dune": "Arrakis", "Dune Messiah": "Arrakís",
+        "Good Omens": "London", "Inbox": "Bath",
+    }),
+    ("Stars", "rating", [], {"Emma": 5, "Persuasion": 4.5, "Dune": 5, "Good Omens": 0}),
+    ("Owned", "yes-no", [], {"Emma": True, "Dune": False, "Dune Messiah": True, "Inbox": True}),
+    # Not listed: each book's own values.
+    ("Notes", "long-text", [], {"Emma": "A note"}),
+    ("Weight", "number", [], {"Emma": 300}),
+    ("Bought", "date", [], {"Emma": "2024-05-01"}),
+]  # fmt: skip
+
+
+def add_columns(paths: Paths, ids: dict[str, int]) -> dict[str, Column]:
+    """The custom columns of `COLUMNS` with their values (by name)."""
+    columns: dict[str, Column] = {}
+    for name, kind, choices, values in COLUMNS:
+        column = columns[name] = add_column(name, kind, choices)
+        for title, value in values.items():
+            set_values([ids[title]], {column.id: value}, paths)
+    return columns

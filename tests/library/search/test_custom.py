@@ -88,6 +88,8 @@ def found(text: str) -> list[str]:
         ("#themes:=love", ["Emma", "Lights"]),
         ("#themes:pow", ["Dune"]),
         ("#themes:false", ["Quiet"]),
+        ("#themes:~^(LOVE|des)", ["Dune", "Emma", "Lights"]),  # each spelling tested once
+        ("not #themes:~^power$", ["Emma", "Lights", "Quiet"]),
         ("#THEMES:love and not #mood:=calm", ["Lights"]),
         ("#weight:>1 or #themes:love", ["Dune", "Emma", "Lights"]),
     ],

@@ -247,6 +247,7 @@ SQL_ONLY = {
     "calibre_link",
     "custom_column",
     "custom_value",
+    "custom_item",
     "reading_goal",
 }
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt
 
-from bookorbit_desktop.library.categories.counts import TITLES
 from bookorbit_desktop.ui.library.browser import LibraryBrowser
 
 
 def category_index(browser: LibraryBrowser, kind: str) -> QModelIndex:
+    """The category's own row (`kind`: a built-in one's, a custom column's `custom:<id>`)."""
     model = browser.model
     [index] = [
         model.index(row, 0)
         for row in range(model.rowCount())
-        if model.index(row, 0).data() == TITLES[kind]
+        if model.kind_at(model.index(row, 0)) == kind
     ]
     return index
 

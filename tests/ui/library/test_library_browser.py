@@ -1,20 +1,26 @@
 """The library browser in the whole app at 1366x768 (its real window, sidebar and table on a
 real library): every category with its counts, the tags as a tree, a click filtering the
 table together with a typed search, and rename and merge from the context menu, each one step
-that Edit ▸ Undo takes back, a merge only after asking (Cancel changes nothing)."""
+that Edit ▸ Undo takes back, a merge only after asking (Cancel changes nothing). The custom
+columns' categories the same way, coming and going with the columns (the Custom Columns
+dialog, the command line in another process, Edit ▸ Undo)."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QMenu, QMessageBox
 from pytestqt.exceptions import TimeoutError
 
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.store.tag_tables import Tag
 from bookorbit_desktop.library.tags.changes import change_tags
-from tests.library.categories.small_library import build
+from tests.library.categories.small_library import add_columns, build
 from tests.ui.library.browsing import (
     category_index,
     click,
@@ -260,3 +266,116 @@ def test_a_parent_tag_too_long_to_search_says_why_and_the_table_keeps_its_books(
     run_until(qloop, lambda: view.search_error.isVisible())
     assert "pattern" in view.search_error.text().lower()
     assert len(titles(view)) == 6
+
+
+def top_rows(browser) -> list[str]:
+    model = browser.model
+    return [model.index(row, 0).data() for row in range(model.rowCount())]
+
+
+@pytest.fixture
+def columns(app, library, qloop):
+    """The custom columns of every kind with their values, read by the window."""
+    ids = {book.title: book.id for book in Book.select()}
+    found = add_columns(library, ids)
+    app.controller.refresh()
+    browser = app.window.library_view.browser
+    run_until(qloop, lambda: "Stars" in top_rows(browser))
+    return found
+
+
+@POPUP_NOISE
+def test_a_custom_column_s_values_filter_the_table_and_merge_after_asking(
+    app, columns, qtbot, qloop
+):
+    view = app.window.library_view
+    browser = view.browser
+    assert top_rows(browser)[7:] == ["Tags", "Genre", "Mood", "Owned", "Place", "Stars"]
+    mood, genre, place = (columns[name].key for name in ("Mood", "Genre", "Place"))
+    assert rows(browser, mood) == ["calm (2)", "dark (2)", "tense (1)"]
+    assert rows(browser, columns["Stars"].key) == ["5 ★ (2)", "4.5 ★ (1)", "0 ★ (1)"]
+    click_row(qtbot, browser, place, "Bath (2)")  # "Bath" and "bath"
+    run_until(qloop, lambda: titles(view) == ["Emma", "Persuasion"])
+    assert browser.chosen.search == '#place:="Bath"'
+    view.filter_edit.setText("persuasion")  # both apply
+    run_until(qloop, lambda: titles(view) == ["Persuasion"])
+    view.filter_edit.clear()
+    assert rows(browser, genre) == [
+        "classic (1)", "Fantasy (1)", "Romance (3)", "sf (3)", "Élan (2)",
+    ]  # fmt: skip
+    click_row(qtbot, browser, genre, "sf (3)")
+    run_until(qloop, lambda: titles(view) == ["Dune", "Dune Messiah", "Good Omens"])
+    sf = row_index(browser, genre, "sf (3)")
+    assert rows(browser, genre, sf) == ["politics (2)", "space (2)"]
+    QTest.keyClick(browser.tree, Qt.Key.Key_Down)  # the arrow keys choose too: "Élan"
+    run_until(qloop, lambda: titles(view) == ["Dune", "Dune Messiah"])  # and "elan"
+
+    undo = app.book_actions.undo
+    before = undo.undo_action.text()
+    choose_in_menu(popup_menu(qtbot, browser, genre, "Romance (3)"), "&Rename…")
+    dialog = browser.dialog
+    assert isinstance(dialog, QInputDialog) and dialog.windowTitle() == "Rename a Value of Genre"
+    QTest.keyClick(dialog, Qt.Key.Key_Escape)  # Esc: nothing changes
+    assert undo.undo_action.text() == before
+    choose_in_menu(popup_menu(qtbot, browser, genre, "Romance (3)"), "&Rename…")
+    browser.dialog.setTextValue("FANTASY")
+    browser.dialog.accept()
+    box = browser.dialog
+    assert isinstance(box, QMessageBox) and box.text() == "Merge “Romance” into “Fantasy”?"
+    assert "The 3 books with the Genre “Romance” get “Fantasy”" in box.informativeText()
+    QTest.keyClick(box, Qt.Key.Key_Escape)
+    assert "Romance (3)" in rows(browser, genre) and undo.undo_action.text() == before
+
+    choose_in_menu(popup_menu(qtbot, browser, genre, "Romance (3)"), "&Rename…")
+    browser.dialog.setTextValue("FANTASY")
+    browser.dialog.accept()
+    [merge] = [b for b in browser.dialog.buttons() if b.text() == "&Merge"]
+    merge.click()
+    run_until(qloop, lambda: rows(browser, genre)[:2] == ["classic (1)", "Fantasy (3)"])
+    assert browser.chosen.search == '#genre:="Fantasy"'  # the merged value's books still
+    run_until(qloop, lambda: titles(view) == ["Emma", "Good Omens", "Persuasion"])
+    assert undo.undo_action.text() == "&Undo Merge Genre “Romance” into “Fantasy”"
+    undo.undo_action.trigger()
+    run_until(qloop, lambda: "Romance (3)" in rows(browser, genre))
+
+
+def run_cli(library, *args: str) -> None:
+    command = [sys.executable, "-m", "bookorbit_desktop", "--data-dir", str(library.data_dir)]
+    subprocess.run([*command, *args], check=True, capture_output=True, timeout=60)
+
+
+def test_a_custom_column_s_category_comes_and_goes_with_the_column(
+    app, columns, library, qtbot, qloop
+):
+    view = app.window.library_view
+    browser = view.browser
+    app.change_watch.timer.setInterval(50)
+    mood = columns["Mood"].key
+    click_row(qtbot, browser, mood, "calm (2)")
+    run_until(qloop, lambda: titles(view) == ["Emma", "Persuasion"])
+
+    run_cli(library, "books", "columns", "rename", "Mood", "Feeling")  # another process
+    run_until(qloop, lambda: "Feeling" in top_rows(browser))
+    assert "Mood" not in top_rows(browser)
+    run_until(qloop, lambda: browser.chosen is not None)
+    assert browser.chosen.search == '#feeling:="calm"'  # the same value, by its new label
+    assert titles(view) == ["Emma", "Persuasion"]
+    run_cli(library, "books", "columns", "add", "Shelf", "--kind", "list", "--values", "A,B")
+    run_until(qloop, lambda: "Shelf" in top_rows(browser))
+
+    dialog = view.custom_columns.open_dialog()  # View ▸ Columns ▸ Custom Columns…
+    [item] = [
+        dialog.list.item(row) for row in range(dialog.list.count())
+        if dialog.list.item(row).text().startswith("Feeling")
+    ]  # fmt: skip
+    dialog.list.setCurrentItem(item)
+    dialog.ask_delete()
+    [delete] = [b for b in dialog.question.buttons() if b.text() == "&Delete"]
+    delete.click()
+    run_until(qloop, lambda: "Feeling" not in top_rows(browser))
+    run_until(qloop, lambda: len(titles(view)) == 6)  # its value chosen: every book again
+    assert browser.chosen is None
+    dialog.close()
+    app.book_actions.undo.undo_action.trigger()  # Edit ▸ Undo brings it back
+    run_until(qloop, lambda: "Feeling" in top_rows(browser))
+    assert rows(browser, mood) == ["calm (2)", "dark (2)", "tense (1)"]
