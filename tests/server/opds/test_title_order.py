@@ -197,3 +197,31 @@ async def test_the_pages_are_read_along_the_title_index_or_by_id(catalog: Catalo
     for plan in _plans(lambda: _every_page(saga), "FROM book b CROSS JOIN book_sort_key k"):
         assert "book_series_order" in plan and "SCAN" not in plan, plan
         assert "TEMP B-TREE FOR RIGHT PART OF ORDER BY" in plan, plan
+
+
+async def test_an_empty_key_in_any_place_of_a_token_is_read_as_a_key(catalog: Catalog):
+    """null stands for an empty key, after every text: before a key of them all comes the end
+    of a list; a token of the wrong length is answered as damaged, never with an error."""
+    lists = _shelve(catalog)
+    orders = {
+        lists["books"]: queries.BY_TITLE,
+        lists["author"]: queries.BY_TITLE,
+        lists["tag"]: queries.BY_TITLE,
+        "series/books": queries.IN_SERIES,
+        "recent": queries.NEWEST,
+        "authors": queries.AUTHORS,
+        "tags": tags.TAGS,
+    }
+    for path, order in orders.items():
+        address = _address(ATOM, path)
+        separator = "&" if "?" in address else "?"
+        for parts in range(2, 6):
+            token = _token("b", [None] * parts)
+            response = await catalog.get(f"{address}{separator}cursor={token}")
+            text = await response.text()
+            fits = parts == len(order.columns)
+            assert response.status == (200 if fits else 400), (address, parts, text[:300])
+            if not fits:
+                assert text == BAD_CURSOR + "\n"
+    root, _body = await catalog.feed(f"/opds/books?cursor={_token('b', [None] * 3)}")
+    assert entry_titles(root) == ["Zola", UNTITLED]
