@@ -46,11 +46,11 @@ from bookorbit_desktop.library.store.keyset import Key, Order, key_of
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.queries import list_books
 from bookorbit_desktop.library.store.sql import in_list
+from bookorbit_desktop.library.store.title_order import BY_TITLE, TIES
 
 PAGE = 1000
 # The library table's orders, by its stored keys (`book_sort_key`, folded as the table folds).
-BY_TITLE = Order((("k.title", False), ("k.sort_title", False), ("k.book_id", False)))
-BY_AUTHOR = Order((("k.authors", False), ("k.sort_title", False), ("k.book_id", False)))
+BY_AUTHOR = Order((("k.authors", False), *TIES.columns))
 _ORDERS = {"title": BY_TITLE, "author": BY_AUTHOR}
 FEW = 5000  # a search finding more books than this walks the order's index
 SAMPLE = 300  # the books checked to predict how far the first page's walk would go

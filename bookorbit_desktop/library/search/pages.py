@@ -1,4 +1,5 @@
-"""The listed books a search finds, in title order (sort title, then id), a page at a time.
+"""The listed books a search finds, in title order (the library's: `store.title_order`, the
+window's), a page at a time.
 
 Listed: the catalog's books (`store.sql.AVAILABLE`: a file that is not missing, not waiting in
 the Inbox). Two ways to the matches, each costing about the same at 1,000 and at 250,000
@@ -26,11 +27,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bookorbit_desktop.library.search.query import found_query, match_condition
-from bookorbit_desktop.library.store.keyset import Key, KeyPart, Order
+from bookorbit_desktop.library.store.keyset import Key, KeyPart, comparable
 from bookorbit_desktop.library.store.models import database
-from bookorbit_desktop.library.store.sql import AVAILABLE
+from bookorbit_desktop.library.store.sql import available
+from bookorbit_desktop.library.store.title_order import BY_TITLE
 
-TITLE_ORDER = Order((("b.sort_title", False), ("b.id", False)))
+TITLE_ORDER = BY_TITLE  # over the book's stored keys `k`, walked along their index
+_LISTED = available("k.book_id")
 
 
 @dataclass(frozen=True)
@@ -54,19 +57,20 @@ def library_size() -> int:
 
 
 def few_found(terms: Sequence[str], most: int) -> list[Key] | None:
-    """(sort title, id) of every listed book whose folded title, series or authors contain
-    every term, in title order, if there are at most `most` of them; None if there are more."""
+    """The title keys (`TITLE_ORDER`, the id last) of every listed book whose folded title,
+    series or authors contain every term, in title order, if there are at most `most` of them;
+    None if there are more."""
     if not terms:
         return []
     found, params = found_query(terms)
     keys = _keys(
-        f"SELECT b.sort_title, b.id FROM ({found}) hit CROSS JOIN book b ON b.id = hit.id"
-        f" WHERE {AVAILABLE} LIMIT ?",
+        f"SELECT {TITLE_ORDER.expressions} FROM ({found}) hit"
+        f" CROSS JOIN book_sort_key k ON k.book_id = hit.id WHERE {_LISTED} LIMIT ?",
         [*params, most + 1],
     )
     # Sorted here: an ORDER BY would read every match before the LIMIT. Python orders texts
     # by code point, as SQLite's BINARY collation orders their UTF-8.
-    return sorted(keys) if len(keys) <= most else None
+    return sorted(keys, key=comparable) if len(keys) <= most else None
 
 
 def walk(
@@ -81,7 +85,7 @@ def walk(
     order = TITLE_ORDER.order_by(backward)
     # The window's last book and the first one past it (fewer: the window reaches the end).
     edges = _keys(
-        f"SELECT {TITLE_ORDER.expressions} FROM book b WHERE {start}"
+        f"SELECT {TITLE_ORDER.expressions} FROM book_sort_key k WHERE {start}"
         f" ORDER BY {order} LIMIT 2 OFFSET ?",
         [*start_params, books - 1],
     )
@@ -89,22 +93,22 @@ def walk(
     if len(edges) == 2:
         within, within_params = TITLE_ORDER.beyond(edges[1], not backward)
     # The text check before the file check: most books read fail the first.
-    holds, terms_params = match_condition(terms, few=True)
+    holds, terms_params = match_condition(terms, "k.book_id", few=True)
     keys = _keys(
-        f"SELECT {TITLE_ORDER.expressions} FROM book b WHERE {start} AND {within}"
-        f" AND {holds} AND {AVAILABLE} ORDER BY {order} LIMIT ?",
+        f"SELECT {TITLE_ORDER.expressions} FROM book_sort_key k WHERE {start} AND {within}"
+        f" AND {holds} AND {_LISTED} ORDER BY {order} LIMIT ?",
         [*start_params, *within_params, *terms_params, limit],
     )
     if len(keys) == limit:  # read up to the last match only
         before, before_params = TITLE_ORDER.beyond(keys[-1], not backward)
         read = _count(
-            f"SELECT count(*) FROM book b WHERE {start} AND {before}",
+            f"SELECT count(*) FROM book_sort_key k WHERE {start} AND {before}",
             [*start_params, *before_params],
         )
         return Walk(keys, read + 1, keys[-1])
     if len(edges) == 2:
         return Walk(keys, books, edges[0])
-    read = _count(f"SELECT count(*) FROM book b WHERE {start}", start_params)
+    read = _count(f"SELECT count(*) FROM book_sort_key k WHERE {start}", start_params)
     return Walk(keys, read, None)
 
 
@@ -142,7 +146,8 @@ def _sorted_beyond(terms: Sequence[str], key: Key, limit: int, backward: bool) -
     past, past_params = TITLE_ORDER.beyond(key, backward)
     found, found_params = found_query(terms)
     return _keys(
-        f"SELECT {TITLE_ORDER.expressions} FROM book b WHERE {past} AND b.id IN ({found})"
-        f" AND {AVAILABLE} ORDER BY {TITLE_ORDER.order_by(backward)} LIMIT ?",
+        f"SELECT {TITLE_ORDER.expressions} FROM book_sort_key k WHERE {past}"
+        f" AND k.book_id IN ({found}) AND {_LISTED} ORDER BY {TITLE_ORDER.order_by(backward)}"
+        " LIMIT ?",
         [*past_params, *found_params, limit],
     )

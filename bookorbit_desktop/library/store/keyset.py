@@ -8,7 +8,8 @@ Adding or removing rows between two requests never repeats or skips the rows tha
 next page starts right after the last key shown, whatever happened before it.
 
 Key expressions must never be NULL (wrap a nullable column in `coalesce`): SQL compares NULL
-with nothing.
+with nothing. A key part may be an empty BLOB (`bytes`: the stored keys' empty key, which
+SQLite orders after every text; `comparable` orders keys in Python as SQLite does).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-KeyPart = str | int | float
+KeyPart = str | int | float | bytes
 Key = tuple[KeyPart, ...]
 
 
@@ -88,3 +89,9 @@ class Order:
 def key_of(row: Sequence[KeyPart], order: Order) -> Key:
     """The sort key at the end of a row that selected `order.expressions` last."""
     return tuple(row[len(row) - len(order.columns) :])
+
+
+def comparable(key: Key) -> tuple[tuple[bool, KeyPart], ...]:
+    """`key` as Python compares it in SQLite's order: a BLOB part after any text or number
+    (parts of other kinds compared as they are)."""
+    return tuple((isinstance(part, bytes), part) for part in key)

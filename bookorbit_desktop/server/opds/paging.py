@@ -8,10 +8,11 @@ rows from the start, so a deep one is slower); the links of the page they show c
 
 A token comes back from outside, so it is read strictly, before anything else sees it: at most
 `MAX_TOKEN` characters; exactly `["a", [part, ...]]` or `["b", [part, ...] | null]`, each part a
-JSON string or number, nothing nested (`_SHAPE`, checked before the JSON is parsed, so no depth
-of nesting costs anything); whole numbers within SQLite's 64 bits, other numbers finite, text
-that is valid Unicode; as many parts as the list's order has columns. Anything else is
-`BadCursor`, which the catalog answers with 400 and one plain sentence.
+JSON string or number, or null for an empty key (an empty BLOB: the title key of a book without
+a title, `store.title_order`), nothing nested (`_SHAPE`, checked before the JSON is parsed, so
+no depth of nesting costs anything); whole numbers within SQLite's 64 bits, other numbers
+finite, text that is valid Unicode; as many parts as the list's order has columns. Anything
+else is `BadCursor`, which the catalog answers with 400 and one plain sentence.
 """
 
 from __future__ import annotations
@@ -28,7 +29,16 @@ from typing import Any, Generic, TypeVar
 
 from peewee import SqliteDatabase
 
-from bookorbit_desktop.library.store.keyset import FIRST, LAST, Cursor, Key, KeyPart, Order, key_of
+from bookorbit_desktop.library.store.keyset import (
+    FIRST,
+    LAST,
+    Cursor,
+    Key,
+    KeyPart,
+    Order,
+    comparable,
+    key_of,
+)
 from bookorbit_desktop.library.store.models import database
 
 T = TypeVar("T")
@@ -37,7 +47,7 @@ MAX_TOKEN = 4096  # characters: a key holds a title or a name, never more
 _FORWARD, _BACKWARD = "a", "b"  # after the key, before it
 _STRING = r'"(?:[^"\\\x00-\x1f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"'
 _NUMBER = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"
-_PART = rf"(?:{_STRING}|{_NUMBER})"
+_PART = rf"(?:{_STRING}|{_NUMBER}|null)"
 _SHAPE = re.compile(rf'\["[ab]",(?:null|\[{_PART}(?:,{_PART})*\])\]')  # what `encode` writes
 _SQLITE_INTEGERS = range(-(2**63), 2**63)
 
@@ -60,7 +70,7 @@ class Page(Generic[T]):
 def encode(cursor: Cursor) -> str:
     """The token of a key cursor, or of the last page."""
     direction = _BACKWARD if cursor.backward else _FORWARD
-    key = None if cursor.key is None else list(cursor.key)
+    key = None if cursor.key is None else [None if part == b"" else part for part in cursor.key]
     raw = json.dumps([direction, key], ensure_ascii=False, separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode("utf-8")).decode("ascii").rstrip("=")
 
@@ -83,12 +93,14 @@ def decode(token: str, order: Order) -> Cursor:
         return LAST
     if len(key) != len(order.columns) or not all(_usable(part) for part in key):
         raise BadCursor("the key does not fit this list")
-    return Cursor(tuple(key), backward)
+    return Cursor(tuple(b"" if part is None else part for part in key), backward)
 
 
-def _usable(part: KeyPart) -> bool:
+def _usable(part: KeyPart | None) -> bool:
     """True for a key part SQLite can compare with: a 64-bit whole number, a finite number,
-    text without lone surrogates."""
+    text without lone surrogates, an empty key (None)."""
+    if part is None or isinstance(part, bytes):
+        return True
     if isinstance(part, int):
         return part in _SQLITE_INTEGERS
     if isinstance(part, float):
@@ -181,15 +193,19 @@ def list_page(
     """A page of a list held in memory (ids in order; `key` gives an id's sort key):
     (start, stop) of its slice and the cursors of the pages before and after it."""
     count = len(ids)
+
+    def place(book_id: int) -> tuple[tuple[bool, KeyPart], ...]:
+        return comparable(key(book_id))
+
     try:
         if cursor.key is None:
             start = count - min(size, count) if cursor.backward else min(cursor.offset(size), count)
             stop = count if cursor.backward else min(start + size, count)
         elif cursor.backward:
-            stop = bisect_left(ids, cursor.key, key=key)
+            stop = bisect_left(ids, comparable(cursor.key), key=place)
             start = max(0, stop - size)
         else:
-            start = bisect_right(ids, cursor.key, key=key)
+            start = bisect_right(ids, comparable(cursor.key), key=place)
             stop = min(start + size, count)
     except TypeError:  # a key of the right length with parts of the wrong kinds
         raise BadCursor("the key does not fit this list") from None

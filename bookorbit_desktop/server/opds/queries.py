@@ -22,8 +22,9 @@ from bookorbit_desktop.library.store.models import (
     DocumentAlias,
     database,
 )
-from bookorbit_desktop.library.store.sql import AVAILABLE, OUTSIDE_INBOX
+from bookorbit_desktop.library.store.sql import AVAILABLE, OUTSIDE_INBOX, available
 from bookorbit_desktop.library.store.sql import marks as in_marks
+from bookorbit_desktop.library.store.title_order import BY_TITLE as BY_TITLE
 from bookorbit_desktop.server.opds.paging import Listing, Page
 
 CURRENTLY_READING = ("reading", "rereading")
@@ -139,17 +140,15 @@ def load_books(ids: Sequence[int]) -> list[BookEntry]:
 
 
 # The orders of the lists; the indexes of `library.store.catalog_indexes` (the authors':
-# `author_sort_schema`) serve them.
-BY_TITLE = Order((("b.sort_title", False), ("b.id", False)))
+# `author_sort_schema`; titles: `sort_keys_schema`) serve them. By title is the library's
+# title order (`store.title_order`), the window's: the stored folded keys `k`.
 NEWEST = Order((("b.added_at", True), ("b.id", True)))
+# A series' books by their number (those without one last), then by title.
 IN_SERIES = Order(
-    (
-        ("(b.series_index IS NULL)", False),
-        ("coalesce(b.series_index, 0)", False),
-        ("b.sort_title", False),
-        ("b.id", False),
-    )
+    (("(b.series_index IS NULL)", False), ("coalesce(b.series_index, 0)", False), *BY_TITLE.columns)
 )
+# The series' books from the series index, each one's title keys looked up by its id.
+_SERIES_BOOKS = "book b CROSS JOIN book_sort_key k ON k.book_id = b.id"
 # The condition of the reading shelves' index (`store.pushed_keys_schema`: it leaves the
 # unread books out), said in a shelf's query so SQLite reads the shelf from it.
 SHELVED = "r.status != 'unread'"
@@ -170,11 +169,21 @@ def _book_page(
     order: Order,
     cursor: Cursor,
     size: int,
-    join: str = "",
+    source: str = "book b",
     arms: Sequence[tuple[str, Sequence[Any]]] = (("1", ()),),
 ) -> Page[BookEntry]:
-    books = Listing(f"book b {join}", f"{AVAILABLE} AND ({where})", params, order, arms=arms)
+    """The page at `cursor` of the listed books of `source` (the book `b`) meeting `where`."""
+    books = Listing(source, f"{AVAILABLE} AND ({where})", params, order, arms=arms)
     rows, previous, following = books.page("b.id", cursor, size)
+    return Page(load_books([row[0] for row in rows]), size, cursor, previous, following)
+
+
+def titled_books(where: str, params: Sequence[Any], cursor: Cursor, size: int) -> Page[BookEntry]:
+    """The page at `cursor` of the listed books meeting `where` (on the book's title keys `k`:
+    `k.book_id` is its id), by title. The keys are read alone, from their index (all books)
+    or by id (a group's books, sorted among themselves)."""
+    books = Listing("book_sort_key k", f"{available('k.book_id')} AND ({where})", params, BY_TITLE)
+    rows, previous, following = books.page("k.book_id", cursor, size)
     return Page(load_books([row[0] for row in rows]), size, cursor, previous, following)
 
 
@@ -184,16 +193,16 @@ def recently_added(cursor: Cursor, size: int) -> Page[BookEntry]:
 
 
 def all_books(cursor: Cursor, size: int) -> Page[BookEntry]:
-    return _book_page("1", (), BY_TITLE, cursor, size)
+    return titled_books("1", (), cursor, size)
 
 
 def books_by_author(author_id: int, cursor: Cursor, size: int) -> Page[BookEntry]:
-    where = "b.id IN (SELECT ba.book_id FROM book_author ba WHERE ba.author_id = ?)"
-    return _book_page(where, (author_id,), BY_TITLE, cursor, size)
+    where = "k.book_id IN (SELECT ba.book_id FROM book_author ba WHERE ba.author_id = ?)"
+    return titled_books(where, (author_id,), cursor, size)
 
 
 def books_in_series(series: str, cursor: Cursor, size: int) -> Page[BookEntry]:
-    return _book_page("b.series = ?", (series,), IN_SERIES, cursor, size)
+    return _book_page("b.series = ?", (series,), IN_SERIES, cursor, size, _SERIES_BOOKS)
 
 
 def books_with_status(statuses: Sequence[str], cursor: Cursor, size: int) -> Page[BookEntry]:
@@ -204,11 +213,11 @@ def books_with_status(statuses: Sequence[str], cursor: Cursor, size: int) -> Pag
     # Named for the Read shelf: without the library's statistics (it has none) SQLite guesses
     # a status holds a handful of books, and would rather sort them than walk this index.
     index = "INDEXED BY reading_state_finished " if read else ""
-    join = f"JOIN reading_state r {index}ON r.book_id = b.id"
+    source = f"book b JOIN reading_state r {index}ON r.book_id = b.id"
     # Each status written out, not bound: SQLite uses a partial index (the Read shelf's) only
     # for a query whose own text says its condition.
     arms = [(f"r.status = '{_shelf_status(status)}'", ()) for status in dict.fromkeys(statuses)]
-    return _book_page(SHELVED, (), order, cursor, size, join, arms)
+    return _book_page(SHELVED, (), order, cursor, size, source, arms)
 
 
 def _shelf_status(status: str) -> str:

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from bookorbit_desktop.library.store.keyset import Cursor, Order
 from bookorbit_desktop.library.store.models import database
-from bookorbit_desktop.library.store.sql import AVAILABLE, available, in_list
+from bookorbit_desktop.library.store.sql import available, in_list
 from bookorbit_desktop.server.opds.paging import Listing, Page
-from bookorbit_desktop.server.opds.queries import BY_TITLE, BookEntry, load_books
+from bookorbit_desktop.server.opds.queries import BookEntry, titled_books
 
 # The navigation feed's order: by name regardless of case, then by id. The name as the tag
 # table's unique index holds it (`COLLATE NOCASE`, which folds the letters A-Z as `lower()`
@@ -58,11 +58,5 @@ def tag_name(tag_id: int) -> str | None:
 
 def books_with_tag(tag_id: int, cursor: Cursor, size: int) -> Page[BookEntry]:
     """The listed books that carry the tag, by title."""
-    books = Listing(
-        "book b",
-        f"{AVAILABLE} AND b.id IN (SELECT bt.book_id FROM book_tag bt WHERE bt.tag_id = ?)",
-        (tag_id,),
-        BY_TITLE,
-    )
-    rows, previous, following = books.page("b.id", cursor, size)
-    return Page(load_books([row[0] for row in rows]), size, cursor, previous, following)
+    where = "k.book_id IN (SELECT bt.book_id FROM book_tag bt WHERE bt.tag_id = ?)"
+    return titled_books(where, (tag_id,), cursor, size)

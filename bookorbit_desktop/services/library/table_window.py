@@ -38,6 +38,7 @@ from bookorbit_desktop.library.store import changes, pushed_keys
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.sql import INBOX_IDS, in_list, outside_inbox
+from bookorbit_desktop.library.store.title_order import BY_TITLE, TIES
 from bookorbit_desktop.services.library.book_statuses import BookStatuses as BookStatuses
 from bookorbit_desktop.services.library.custom_order import (
     CUSTOM,
@@ -95,7 +96,7 @@ def _rank(expression: str, values: Sequence[str]) -> str:
 # text), each with an index that gives them, with the library's order between equal keys,
 # unsorted.
 SORT_KEYS: dict[str, list[str]] = {
-    "title": ["k.title"],
+    "title": [BY_TITLE.columns[0][0]],  # the library's title order (`store.title_order`)
     "authors": ["k.authors"],
     "series": ["k.series", "k.series_index"],
     "status": [_rank(_STATUS, READING_STATUSES)],
@@ -117,7 +118,7 @@ SORT_KEYS: dict[str, list[str]] = {
 # without a sort title first, as SQLite puts NULL first), or the stored one when the keys are,
 # which their index gives with them.
 LIBRARY_ORDER = "b.sort_title, b.id"
-_STORED_ORDER = "k.sort_title, k.book_id"
+_STORED_ORDER = TIES.expressions
 _JOINS = {
     "b.": " CROSS JOIN book b ON b.id = k.book_id",
     "r.": " LEFT OUTER JOIN reading_state r ON r.book_id = {id}",
@@ -277,7 +278,7 @@ def ordered_ids(
     read only as far as the page needs where an index gives the order)."""
     direction = " DESC" if descending else ""
     custom = column.startswith(CUSTOM)  # a custom column's: its values' keys (`custom_order`)
-    sorts = ["k.title"] if custom else SORT_KEYS[column]
+    sorts = SORT_KEYS["title"] if custom else SORT_KEYS[column]
     keys = ", ".join(f"{key}{direction}" for key in sorts)
     stored = sorts[0].startswith("k.")
     book_id, order = ("k.book_id", _STORED_ORDER) if stored else ("b.id", LIBRARY_ORDER)

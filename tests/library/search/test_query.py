@@ -37,7 +37,7 @@ def listed_books(terms) -> list[int]:
     """The ids of the listed books found, in title order, read all at once."""
     keys = few_found(terms, 10**6)
     assert keys is not None
-    return [book_id for _, book_id in keys]
+    return [key[-1] for key in keys]
 
 
 def walked_books(terms, *, size: int, window: int, backward: bool) -> list[int]:
@@ -47,7 +47,7 @@ def walked_books(terms, *, size: int, window: int, backward: bool) -> list[int]:
     key = None
     while True:
         keys = found_beyond(terms, key, size, backward=backward, window=window)
-        ids += [book_id for _, book_id in keys]
+        ids += [key[-1] for key in keys]
         if len(keys) < size:
             return ids
         key = keys[-1]
@@ -60,7 +60,7 @@ def walks_in_windows(terms, *, window: int, backward: bool) -> tuple[list[int], 
     key, read = None, 0
     while True:
         step = walk(terms, key, 10**6, backward=backward, books=window)
-        ids += [book_id for _, book_id in step.keys]
+        ids += [key[-1] for key in step.keys]
         read += step.books
         if step.edge is None:
             return ids, read
@@ -82,6 +82,13 @@ _ALWAYS = [[letter] for letter in "abeos"] + [["ss"], ["oe"], ["ab"], ["abe"], [
 _counter = itertools.count()
 
 
+# Every book's id in the library table's title order: its stored, folded keys.
+_TITLE_ORDER = (
+    "SELECT book_id, row_number() OVER (ORDER BY title, sort_title, book_id) AS place"
+    " FROM book_sort_key ORDER BY place"
+)
+
+
 def scratch_search(terms: list[str], *, available_only: bool) -> list[int]:
     """The oracle: every book's title, series and author names folded afresh, then matched."""
     db = database.obj
@@ -96,7 +103,8 @@ def scratch_search(terms: list[str], *, available_only: bool) -> list[int]:
         names.setdefault(book_id, []).append(fold(name))
     found = []
     for book_id, title, series in db.execute_sql(
-        "SELECT id, title, series FROM book ORDER BY sort_title, id"
+        "SELECT b.id, b.title, b.series FROM book b"
+        f" JOIN ({_TITLE_ORDER}) k ON k.book_id = b.id ORDER BY k.place"
     ):
         text = " ".join((fold(title or ""), fold(series or ""), *names.get(book_id, ())))
         if all(term in text for term in terms) and (book_id in available or not available_only):
@@ -196,8 +204,8 @@ def _check_every_search(library, operations, queries, size, window) -> None:
         assert walks_in_windows(terms, window=window, backward=True) == (expected[::-1], books)
         if expected:  # a walk that stops at its first match read up to it, and no further
             first = walk(terms, None, 1, books=books)
-            order = [book.id for book in Book.select().order_by(Book.sort_title, Book.id)]
-            assert (first.keys[0][1], first.books) == (expected[0], order.index(expected[0]) + 1)
+            order = [row[0] for row in database.execute_sql(_TITLE_ORDER)]
+            assert (first.keys[0][-1], first.books) == (expected[0], order.index(expected[0]) + 1)
 
 
 def test_a_rolled_back_edit_leaves_the_index_as_it_was(library):
