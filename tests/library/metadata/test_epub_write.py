@@ -71,7 +71,7 @@ DUNE = OpfValues(
     description="Spice.",
     publisher="Ace",
     published="1990-09-01",
-    language="en",
+    languages=("en",),
     isbn13="9780441013593",
     modified="2026-11-25T10:00:00Z",
 )
@@ -124,7 +124,7 @@ def test_epub3_refines_its_titles_creators_and_series():
 
 
 def test_a_value_the_library_lacks_stays_unless_the_user_cleared_it():
-    bare = OpfValues(title="Dune", language="en")
+    bare = OpfValues(title="Dune", languages=("en",))
     kept = rewrite_opf(EPUB2, bare).decode()
     assert "Chilton" in kept and "Frank Hebert" in kept and "Wrong" in kept
     cleared = OpfValues(title="Dune", cleared=frozenset({"publisher", "series", "authors", "isbn"}))
