@@ -91,6 +91,17 @@ def test_the_written_values_read_back(opf):
     assert read.ids.isbn is not None and read.ids.isbn.isbn13 == "9780441013593"
 
 
+@pytest.mark.parametrize("opf", [EPUB2, EPUB3], ids=["epub2", "epub3"])
+def test_every_language_is_written_in_order_in_place_of_the_file_s(opf):
+    written = rewrite_opf(opf, OpfValues(title="Dune", languages=("fr", "en")))
+    root = etree.fromstring(written)
+    languages = [e.text for e in root.iter("{http://purl.org/dc/elements/1.1/}language")]
+    assert languages == ["fr", "en"]
+    assert _read(written).languages == ["fr", "en"]
+    kept = rewrite_opf(opf, OpfValues(title="Dune"))  # none held: the file's stays
+    assert _read(kept).languages == ["en"]
+
+
 def test_epub2_keeps_what_is_not_the_library_s():
     written = rewrite_opf(EPUB2, DUNE).decode()
     assert "John Schoenherr" in written and 'opf:role="ill"' in written  # an illustrator stays
