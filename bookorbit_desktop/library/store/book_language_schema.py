@@ -10,7 +10,8 @@ edit of one language, an undo of an edit from before this schema) makes the list
 alone, by trigger, unless it is already the first; `book_languages.set_languages_of` writes the
 rows first and then `book.language`, which the trigger then leaves alone. Removing a book
 removes its rows. The index by key answers `language:=fr` and counts each language's books
-without reading a book's row.
+without reading a book's row; the index of second languages finds the few books with several
+(the table shows theirs whole) without reading every book's.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ def book_languages(db: SqliteDatabase) -> None:
             key TEXT NOT NULL,
             PRIMARY KEY (book_id, position)) WITHOUT ROWID""",
         "CREATE INDEX book_language_key ON book_language (key, book_id)",
+        "CREATE INDEX book_language_second ON book_language (book_id) WHERE position = 1",
         "INSERT INTO book_language (book_id, position, code, key)"
         f" SELECT id, 0, language, {_folded('language')} FROM book WHERE language != ''",
         "CREATE TRIGGER book_language_new AFTER INSERT ON book"

@@ -13,12 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.sort_keys_schema import _folded
 
-SHOWN_APART = ", "  # between the languages of a book, as the table and the catalog show them
-# A book's languages as one text, in order (a column of a query of books `b`).
-JOINED = (
-    f"(SELECT group_concat(code, '{SHOWN_APART}') FROM (SELECT l.code FROM book_language l"
-    " WHERE l.book_id = b.id ORDER BY l.position))"
-)
+SHOWN_APART = ", "  # between the languages of a book, as the table and the book panel show them
 
 
 def languages_of(book_ids: Iterable[int]) -> dict[int, list[str]]:

@@ -243,16 +243,17 @@ def _tags(wanted: Sequence[int] | None) -> dict[int, tuple[str, ...]]:
 
 def _several_languages(wanted: Sequence[int] | None) -> dict[int, str]:
     """book id -> its languages as shown ("en, fr"), of the books with more than one (the
-    others' is their `book.language`)."""
-    where, params = _book_filter("book_id", wanted)
-    return dict(
-        database.execute_sql(
-            f"SELECT book_id, group_concat(code, '{SHOWN_APART}') FROM (SELECT book_id, code"
-            f" FROM book_language {where} ORDER BY book_id, position)"
-            " GROUP BY book_id HAVING count(*) > 1",
-            params,
-        ).fetchall()
-    )
+    others' is their `book.language`), found by the index of second languages."""
+    among = "" if wanted is None else f" AND {in_list('book_id', wanted)}"
+    found: dict[int, list[str]] = defaultdict(list)
+    for book_id, code in database.execute_sql(
+        "SELECT book_id, code FROM book_language WHERE book_id IN"
+        f" (SELECT book_id FROM book_language WHERE position = 1){among}"
+        " ORDER BY book_id, position",
+        tuple(wanted or ()),
+    ):
+        found[book_id].append(code)
+    return {book_id: SHOWN_APART.join(codes) for book_id, codes in found.items()}
 
 
 def _book_filter(column: str, wanted: Sequence[int] | None) -> tuple[str, tuple[int, ...]]:

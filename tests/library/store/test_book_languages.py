@@ -72,3 +72,12 @@ def test_removing_a_book_removes_its_languages(library):
         set_languages_of({gone.id: ["fr", "en"]})
     Book.delete().where(Book.id == gone.id).execute()
     assert _rows() == [(kept.id, 0, "en", "en")]
+
+
+def test_the_books_of_several_languages_are_found_without_reading_every_book(library):
+    """The table asks for the books with a second language through their own index, not a
+    walk of every book's languages."""
+    plan = database.execute_sql(
+        "EXPLAIN QUERY PLAN SELECT book_id FROM book_language WHERE position = 1"
+    ).fetchall()
+    assert "book_language_second" in " ".join(str(row[-1]) for row in plan)
