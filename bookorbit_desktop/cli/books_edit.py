@@ -39,7 +39,14 @@ def register(books: argparse.ArgumentParser) -> None:
     edit.add_argument("--authors", help='the authors, in order, separated by "&"')
     edit.add_argument("--series", help="the series ('' removes it)")
     edit.add_argument("--series-index", metavar="N", help="the number in the series, 0 or more")
-    edit.add_argument("--language", help="a language code (en, fr, pt-BR) or English name")
+    edit.add_argument(
+        "--language",
+        "--languages",
+        dest="language",
+        metavar="LIST",
+        help="language codes (en, fr, pt-BR) or English names, separated by commas, the main "
+        "one first ('' removes them)",
+    )
     edit.add_argument("--isbn", help="an ISBN-10 or ISBN-13 ('' removes it)")
     edit.add_argument(
         "--published", metavar="DATE", help="the release date: 2019, 2019-05 or 2019-05-02"

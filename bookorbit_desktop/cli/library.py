@@ -173,7 +173,7 @@ def book_lines(book: dict[str, Any]) -> list[str]:
             if book["series"] and book["series_index"] is not None
             else book["series"],
         ),
-        ("Language", book["language"]),
+        ("Languages" if len(book["languages"]) > 1 else "Language", ", ".join(book["languages"])),
         ("Tags", ", ".join(book["tags"])),
         ("Publisher", book["publisher"]),
         ("Published", book["published"]),

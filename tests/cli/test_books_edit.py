@@ -209,3 +209,22 @@ def test_a_large_edit_names_the_first_books_and_counts_the_rest(tmp_path, capsys
     assert capsys.readouterr().out.splitlines()[0] == (
         f"Saved the publisher of 25 books: {first} and 5 more."
     )
+
+
+def test_books_edit_takes_a_list_of_languages(tmp_path, imported, capsys):
+    """`--language` (or `--languages`) takes the book's languages, the main one first; one
+    language is the list of one."""
+    book = str(imported["Emma"])
+    assert run(tmp_path, "books", "edit", book, "--languages", "fra, English") == 0
+    emma = listed(tmp_path, capsys)["Emma"]
+    assert (emma["language"], emma["languages"]) == ("fr", ["fr", "en"])
+    assert run(tmp_path, "book", book) == 0
+    assert "  Languages: fr, en" in capsys.readouterr().out.splitlines()
+    assert run(tmp_path, "books", "edit", book, "--language", "de") == 0
+    assert listed(tmp_path, capsys)["Emma"]["languages"] == ["de"]
+    ids = [str(book_id) for book_id in imported.values()]
+    assert run(tmp_path, "books", "edit", *ids, "--language", "en,fr") == 0
+    assert [b["languages"] for b in listed(tmp_path, capsys).values()] == [["en", "fr"]] * 2
+    capsys.readouterr()
+    assert run(tmp_path, "books", "--search", "language:=fr", "--json") == 0
+    assert len(json.loads(capsys.readouterr().out)) == 2

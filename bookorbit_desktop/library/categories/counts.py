@@ -1,13 +1,14 @@
 """Every category's values with how many of the library's books have each, one SQL aggregate a
 category, read from the indexes the library keeps (the credits' by author, the tag links' by
-tag, the stored sort keys' of series, publisher and language), never book by book in Python.
+tag, the languages' by folded code, the stored sort keys' of series and publisher), never book
+by book in Python.
 
 A value's books are counted as the search finds them (`terms`): a series, publisher or language
-by its folded text (the sort key's), shown as one of its books spells it; a format only of the
-files that are there. A book waiting in the Inbox counts nowhere, as in every list of the
-library: the Inbox's few books are counted apart and taken away, so the whole library's count
-tests no book for it. A book with no value counts in no value of that category. Safe to run in
-a worker thread: it only reads.
+by its folded text (a book under each of its languages), shown as one of its books spells it;
+a format only of the files that are there. A book waiting in the Inbox counts nowhere, as in
+every list of the library: the Inbox's few books are counted apart and taken away, so the whole
+library's count tests no book for it. A book with no value counts in no value of that category.
+Safe to run in a worker thread: it only reads.
 """
 
 from __future__ import annotations
@@ -57,7 +58,12 @@ _GROUPS = {
     ),
     "series": (_by_key("series"), "k.book_id"),
     "publishers": (_by_key("publisher"), "k.book_id"),
-    "languages": (_by_key("language"), "k.book_id"),
+    # Each language of a book (`store.book_language_schema`), by its folded key's index.
+    "languages": (
+        "SELECT l.key AS key, count(*) AS books, min(l.book_id) AS id FROM book_language l"
+        " WHERE {among} GROUP BY l.key",
+        "l.book_id",
+    ),
     "ratings": (
         "SELECT r.rating AS key, count(*) AS books FROM reading_state r"
         " WHERE r.rating IS NOT NULL AND {among} GROUP BY r.rating",
@@ -77,7 +83,8 @@ _SHOWN = {
     " CROSS JOIN author a ON a.id = g.key ORDER BY a.sort_key, a.name",
     "series": _BY_KEY.replace("{column}", "series") + " ORDER BY g.key",
     "publishers": _BY_KEY.replace("{column}", "publisher") + " ORDER BY g.key",
-    "languages": _BY_KEY.replace("{column}", "language") + " ORDER BY g.key",
+    "languages": "SELECT l.code, g.key, g.books FROM ({groups}) g"
+    " CROSS JOIN book_language l ON l.key = g.key AND l.book_id = g.id ORDER BY g.key",
     "ratings": "SELECT g.key, g.key, g.books FROM ({groups}) g ORDER BY g.key DESC",
     "tags": "SELECT t.name, g.key, g.books FROM ({groups}) g CROSS JOIN tag t ON t.id = g.key",
 }

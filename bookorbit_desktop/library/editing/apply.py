@@ -22,6 +22,7 @@ from bookorbit_desktop.library.journal.record import recording
 from bookorbit_desktop.library.journal.rules import books_label
 from bookorbit_desktop.library.metadata.covers import write_cover
 from bookorbit_desktop.library.metadata.naming import sort_title
+from bookorbit_desktop.library.store.book_languages import set_languages_of
 from bookorbit_desktop.library.store.found import check_found
 from bookorbit_desktop.library.store.models import Book, database
 from bookorbit_desktop.library.store.user_edits import mark_edited
@@ -68,6 +69,8 @@ def edit_books(
             Book.update(**columns, updated_at=now).where(Book.id == book_id).execute()
             if changes.authors is not UNSET:
                 set_authors(book_id, changes.authors)
+            if changes.language is not UNSET:
+                set_languages_of({book_id: changes.language})
             mark_edited(book_id, set(changed), now)
     return ids
 
@@ -75,10 +78,10 @@ def edit_books(
 def _columns(book: Book, changes: BookChanges) -> dict[str, Any]:
     """The book's columns this edit sets."""
     columns: dict[str, Any] = {}
-    if changes.language is not UNSET:
-        columns["language"] = changes.language
+    if changes.language is not UNSET:  # the first language (`book_languages` writes them all)
+        columns["language"] = changes.language[0] if changes.language else None
     if changes.title is not UNSET:
-        language = changes.language if changes.language is not UNSET else book.language
+        language = columns["language"] if changes.language is not UNSET else book.language
         columns["title"] = changes.title
         columns["sort_title"] = sort_title(changes.title, language)
     if changes.series is not UNSET:

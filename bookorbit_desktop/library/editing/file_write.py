@@ -41,6 +41,7 @@ from bookorbit_desktop.library.files.safe import FileOpError
 from bookorbit_desktop.library.metadata.covers import cover_file
 from bookorbit_desktop.library.metadata.koreader_hash import partial_md5
 from bookorbit_desktop.library.metadata.model import BookReadError
+from bookorbit_desktop.library.store.book_languages import languages_of
 from bookorbit_desktop.library.store.models import (
     ALIAS_CONTENT,
     Book,
@@ -104,7 +105,7 @@ def opf_values(book: Book, edited: frozenset[str], now: float) -> OpfValues:
         description=book.description,
         publisher=book.publisher,
         published=book.published,
-        language=book.language,
+        languages=tuple(languages_of([book.id])[book.id]),
         isbn13=book.isbn13,
         cleared=frozenset(name for name, value in held.items() if not value and name in edited),
         modified=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now)),

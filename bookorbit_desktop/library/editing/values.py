@@ -73,7 +73,7 @@ class BookChanges:
     authors: Any = UNSET  # list[str], in order
     series: Any = UNSET  # str | None
     series_index: Any = UNSET  # float | None
-    language: Any = UNSET  # str | None, a normalised tag
+    language: Any = UNSET  # tuple[str, ...], normalised tags in order (the first the main one)
     isbn: Any = UNSET  # Isbn | None
     publisher: Any = UNSET  # str | None
     published: Any = UNSET  # str | None: an ISO date, possibly partial ("2019", "2019-05")
@@ -175,12 +175,22 @@ def parse_series_index(text: str) -> float | None:
     )
 
 
-def parse_language(text: str) -> str | None:
-    """A language code or English name ("en", "pt-BR", "French"); empty text: none."""
-    return _optional(
-        text,
-        normalize_language,
-        "a language. Type a language code such as en, fr or pt-BR, or its English name.",
+def parse_languages(text: str) -> tuple[str, ...]:
+    """Language codes or English names separated by commas ("en", "en, fr", "pt-BR, French"),
+    in order, each once; empty text: none."""
+    return tuple(
+        dict.fromkeys(
+            code
+            for part in text.split(",")
+            if (
+                code := _optional(
+                    part,
+                    normalize_language,
+                    "a language. Type language codes such as en, fr or pt-BR, or their English"
+                    " names, separated by commas.",
+                )
+            )
+        )
     )
 
 
@@ -266,7 +276,7 @@ def changes_from_text(typed: Mapping[str, str], cover: Path | None = None) -> Bo
         "authors": parse_authors,
         "series": parse_series,
         "series_index": parse_series_index,
-        "language": parse_language,
+        "language": parse_languages,
         "isbn": parse_isbn_text,
         "publisher": parse_publisher,
         "published": parse_published,

@@ -21,6 +21,7 @@ from bookorbit_desktop.gc_pause import paused_collection
 from bookorbit_desktop.library.metadata.koreader_hash import filename_md5
 from bookorbit_desktop.library.metadata.model import BookMetadata, Creator
 from bookorbit_desktop.library.metadata.naming import sort_title
+from bookorbit_desktop.library.store.book_languages import set_languages_of
 from bookorbit_desktop.library.store.models import (
     ALIAS_CONTENT,
     ALIAS_FILENAME,
@@ -155,6 +156,8 @@ class LibraryIndex:
             (*columns.values(), float(now), float(now)),
         )
         book_id = int(cursor.lastrowid)
+        if len(metadata.languages) > 1:  # the first one the row's trigger wrote
+            set_languages_of({book_id: metadata.languages})
         self._insert_creators(book_id, metadata)
         _sql(
             "INSERT INTO reading_state (book_id, status, progress, updated_at) VALUES (?, ?, ?, ?)",
@@ -187,6 +190,8 @@ class LibraryIndex:
             if _USER_FIELD.get(name, name) not in kept
         }
         Book.update(**columns, updated_at=now).where(Book.id == book_id).execute()
+        if "language" not in kept:
+            set_languages_of({book_id: metadata.languages})
         if "authors" not in kept:
             self.set_creators(book_id, metadata)
         return kept

@@ -1,9 +1,10 @@
 """A book's journaled values, read as plain JSON values and written back.
 
 The fields are the Edit dialog's (title with its sort key, ISBN 13 with ISBN 10, the cover as
-its path and a hash of its image), the tags, and the reading state's (status, progress, rating,
-and each date with where it came from), the custom columns' values (`custom:<id>`, None for
-none), plus the "edited by the user" marks. Writing goes the way an
+its path and a hash of its image; `language` the first language, and `languages` all of them in
+order, which steps written before a book had several lack), the tags, and the reading state's
+(status, progress, rating, and each date with where it came from), the custom columns' values
+(`custom:<id>`, None for none), plus the "edited by the user" marks. Writing goes the way an
 edit goes: the book's `updated_at` moves, the change-log triggers fire, and a reading change
 is queued for Hardcover in the sync outbox (`store.outbox`), so the sync's own rules decide
 what reaches it.
@@ -23,6 +24,7 @@ from bookorbit_desktop.library.custom.kinds import column_of, field_of
 from bookorbit_desktop.library.metadata.author_sort import author_sort
 from bookorbit_desktop.library.metadata.covers import cover_file, write_atomically
 from bookorbit_desktop.library.store import outbox
+from bookorbit_desktop.library.store.book_languages import languages_of, set_languages_of
 from bookorbit_desktop.library.store.models import (
     Book,
     ReadingState,
@@ -81,6 +83,7 @@ def read_values(book_ids: Iterable[int], paths: Paths | None = None) -> dict[int
     ):
         authors[book_id].append(name)
     tags = book_tags(ids)
+    languages = languages_of(ids)
     column_ids = [column.id for column in custom.columns()]
     customs = custom.book_values(ids) if column_ids else {}
     found = {}
@@ -92,6 +95,7 @@ def read_values(book_ids: Iterable[int], paths: Paths | None = None) -> dict[int
         values["title"] = [book["title"], book["sort_title"]]
         values["authors"] = authors[book_id]
         values["tags"] = tags[book_id]
+        values["languages"] = languages[book_id]
         values["isbn"] = [book["isbn13"], book["isbn10"]]
         values["cover"] = _cover(paths, book["cover_path"])
         state = states.get(book_id)
@@ -197,12 +201,14 @@ def write_values(
         if (column_id := column_of(name)) is not None
     }
     with database.atomic():
-        if columns or customs:
+        if columns or customs or "languages" in values:
             Book.update(**columns, updated_at=now).where(Book.id == book_id).execute()
         for column_id, value in customs.items():
             custom.write(book_id, column_id, value)
         if "authors" in values:
             set_authors(book_id, list(values["authors"]))
+        if "languages" in values:  # after `language`: the trigger made that the only one
+            set_languages_of({book_id: list(values["languages"])})
         if "tags" in values:
             set_book_tags(book_id, values["tags"], now)
         _write_reading(book_id, values, now)

@@ -166,6 +166,8 @@ def restore_book(kept: dict[str, Any], paths: Paths, now: float) -> tuple[int, O
     cover_path, digest = kept["cover"]
     book["cover_path"] = None
     book_id = _insert("book", book)
+    if "book_language" in kept["rows"]:  # they follow, the first one the row's trigger wrote too
+        database.execute_sql("DELETE FROM book_language WHERE book_id = ?", (book_id,))
     if cover_path and digest:
         data = steps.kept_cover(paths, digest)
         if data is not None:

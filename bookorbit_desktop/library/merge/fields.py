@@ -47,16 +47,27 @@ def _measure(name: str, copy: Copy) -> float | None:
     return None
 
 
+# The value a field is shown and chosen by, where it is not the field's own: the language is
+# every language together (the first alone is `language`).
+_VALUE_OF = {"language": "languages"}
+
+
+def value_of(name: str, values: Mapping[str, Any]) -> Any:
+    """A copy's value of field `name` as it is shown and chosen."""
+    return values.get(_VALUE_OF.get(name, name))
+
+
 def choose(name: str, keep: Copy, other: Copy) -> str:
     """`KEEP` or `OTHER`: whose value of field `name` the merged book takes."""
-    if keep.values.get(name) == other.values.get(name):
+    value = _VALUE_OF.get(name, name)
+    if keep.values.get(value) == other.values.get(value):
         return KEEP
     mine, theirs = name in keep.edited, name in other.edited
     if mine != theirs:
         return KEEP if mine else OTHER
     empty_keep, empty_other = (
-        is_empty(name, keep.values.get(name)),
-        is_empty(name, other.values.get(name)),
+        is_empty(name, keep.values.get(value)),
+        is_empty(name, other.values.get(value)),
     )
     if empty_keep != empty_other:
         return OTHER if empty_keep else KEEP

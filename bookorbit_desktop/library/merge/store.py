@@ -140,6 +140,8 @@ def merge_into_step(
     for name in fields.FIELDS:
         if chosen.get(name) == fields.OTHER and theirs[name] != mine[name]:
             writes[name] = theirs[name]
+    if chosen.get("language") == fields.OTHER and theirs["languages"] != mine["languages"]:
+        writes["languages"] = theirs["languages"]  # every language with the first
     if "cover" in writes:
         cover_data = _cover_bytes(paths, theirs["cover"][0])
         if cover_data is None:

@@ -7,8 +7,9 @@ without one):
   pushed positions, highlights, devices' books, the sync log, shelves, tags). A row the kept
   book already has under the same key (the same shelf, the same document) stays with the other
   copy and goes with it.
-- `VALUES`: the rows are the book's values (authors, "edited by the user" marks, the reading
-  state): the merged values are written to the kept book, the other copy's rows go with it.
+- `VALUES`: the rows are the book's values (authors, languages, "edited by the user" marks,
+  the reading state): the merged values are written to the kept book, the other copy's rows go
+  with it.
 - `LINK`: the Hardcover link and what the sync knows of it go together: the linked copy's rows
   stay (re-pointed to the kept book when it is the other copy), the unlinked copy's go.
 - `OWN`: rows about that copy alone (metadata fetched for its values, its place in the Inbox)
@@ -45,6 +46,7 @@ TABLES = {
     "calibre_link": MOVE,  # the calibre books either copy came from: a re-run finds the kept one
     "custom_value": MOVE,  # a column's value, the kept book's own where both have one
     "book_author": VALUES,
+    "book_language": VALUES,
     "book_edit": VALUES,
     "reading_state": VALUES,
     "hardcover_match": LINK,

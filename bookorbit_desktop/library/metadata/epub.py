@@ -288,7 +288,7 @@ def read_opf(root: etree._Element) -> tuple[BookMetadata, _Package]:
         format="epub",
         title=_pick_title(package),
         creators=[creator for creator in _creators(package) if creator.name],
-        language=next((value for value in package.languages if value), None),
+        languages=[value for value in package.languages if value],
         raw_identifiers=_identifiers(package),
         series=series,
         series_index=series_index,

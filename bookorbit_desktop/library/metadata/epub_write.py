@@ -12,7 +12,8 @@ What is written (EPUB 2 and EPUB 3 alike unless said), and what it replaces:
   the like stay;
 - series and index: `calibre:series` and `calibre:series_index` metas, and in EPUB 3 also a
   `belongs-to-collection` series;
-- description, publisher, language: `dc:description`, `dc:publisher`, `dc:language`;
+- description, publisher: `dc:description`, `dc:publisher`;
+- languages: a `dc:language` each, in order, replacing every `dc:language`;
 - published: `dc:date` (EPUB 2 `opf:event="publication"`); creation and modification dates
   stay;
 - ISBN-13: `dc:identifier` `urn:isbn:…` (EPUB 2 `opf:scheme="ISBN"`), replacing the ISBN
@@ -69,7 +70,7 @@ class OpfValues:
     description: str | None = None
     publisher: str | None = None
     published: str | None = None
-    language: str | None = None
+    languages: tuple[str, ...] = ()  # in order; none: the file's kept (a book needs one)
     isbn13: str | None = None
     cleared: frozenset[str] = field(default_factory=frozenset)  # fields the user emptied
     modified: str = ""  # EPUB 3 dcterms:modified, "CCYY-MM-DDThh:mm:ssZ"
@@ -179,13 +180,12 @@ class _Package:
             subtitle = self._add(f"{{{DC}}}title", values.subtitle)
             self._refine(subtitle, "title-type", "subtitle")
         self._write_authors(values.authors, "authors" in cleared)
-        for name, value in (
-            ("description", values.description),
-            ("publisher", values.publisher),
-            ("language", values.language),
-        ):
-            if self._replace(name, value, name in cleared and name != "language"):
+        for name, value in (("description", values.description), ("publisher", values.publisher)):
+            if self._replace(name, value, name in cleared):
                 self._add(f"{{{DC}}}{name}", value or "")
+        if self._replace("language", values.languages[0] if values.languages else None, False):
+            for code in values.languages:
+                self._add(f"{{{DC}}}language", code)
         if self._replace("date", values.published, "published" in cleared, self._other_date):
             extra = {} if self.epub3 else {f"{{{OPF}}}event": "publication"}
             self._add(f"{{{DC}}}date", values.published or "", **extra)

@@ -7,6 +7,8 @@ only for languages whose regional editions readers treat as different books.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 # Brazilian and European Portuguese, and Chinese of the mainland and of Taiwan/Hong Kong, are
 # separate editions (spelling, vocabulary, script); an "en-US" book is just English.
 REGION_MATTERS = frozenset({"pt", "zh"})
@@ -90,6 +92,12 @@ def normalize_language(value: str | None) -> str | None:
         territory=tag.territory if tag.language in REGION_MATTERS else None,
     )
     return kept.simplify_script().to_tag()
+
+
+def normalize_languages(values: Iterable[str | None]) -> list[str]:
+    """The tidy tags of `values` in order, each once, those that name no language left out
+    (a bilingual book's "eng", "fre": ["en", "fr"])."""
+    return list(dict.fromkeys(tag for value in values if (tag := normalize_language(value))))
 
 
 def _plain_tag(text: str) -> str | None:

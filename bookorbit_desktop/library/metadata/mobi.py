@@ -96,7 +96,7 @@ def parse_exth(record0: bytes, start: int) -> dict[int, list[bytes]]:
 
 
 def read_mobi(path: Path) -> BookMetadata:
-    """Title, authors, publisher, ISBN, language, description and cover of a Kindle book."""
+    """Title, authors, publisher, ISBN, languages, description and cover of a Kindle book."""
     with path.open("rb") as handle:
         size = path.stat().st_size
         offsets = _record_offsets(handle, size)
@@ -132,7 +132,9 @@ def read_mobi(path: Path) -> BookMetadata:
         metadata.publisher = text(EXTH_PUBLISHER)
         metadata.description = text(EXTH_DESCRIPTION)
         metadata.published = parse_published(text(EXTH_PUBLISHED))
-        metadata.language = text(EXTH_LANGUAGE)
+        metadata.languages = [
+            raw.decode(encoding, errors="replace").strip() for raw in exth.get(EXTH_LANGUAGE, [])
+        ]
         for kind, scheme in ((EXTH_ISBN, "isbn"), (EXTH_ASIN, "asin")):
             value = text(kind)
             if value:

@@ -14,7 +14,7 @@ from pathlib import Path
 from bookorbit_desktop.descriptions import clean_description
 from bookorbit_desktop.library.metadata.author_sort import author_sort
 from bookorbit_desktop.library.metadata.identifiers import IdentifierSet, collect_identifiers
-from bookorbit_desktop.library.metadata.languages import normalize_language
+from bookorbit_desktop.library.metadata.languages import normalize_languages
 from bookorbit_desktop.library.metadata.naming import (
     clean_text,
     creator_name,
@@ -63,7 +63,8 @@ class BookMetadata:
     format: str
     title: str | None = None
     creators: list[Creator] = field(default_factory=list)
-    language: str | None = None
+    language: str | None = None  # the first of `languages` once finished
+    languages: list[str] = field(default_factory=list)  # every language, in the file's order
     raw_identifiers: list[tuple[str | None, str]] = field(default_factory=list)
     series: str | None = None
     series_index: float | None = None
@@ -77,7 +78,8 @@ class BookMetadata:
     def finish(self, path: Path) -> BookMetadata:
         """Clean every field, sort the identifiers and fall back to the file name for a title."""
         self.title = clean_text(self.title) or title_from_filename(path.name)
-        self.language = normalize_language(self.language)
+        self.languages = normalize_languages(self.languages or [self.language])
+        self.language = self.languages[0] if self.languages else None
         self.series = clean_text(self.series)
         self.publisher = clean_text(self.publisher)
         self.sort_title = clean_text(self.sort_title)

@@ -4,8 +4,8 @@ query of the ids of the books it finds, which the table keeps of its whole order
 
 The fields, and what a value means in each:
 
-    title, series, publisher, language    the book's text; author: any author's name;
-    format: any file's format (epub); tags: any tag's name
+    title, series, publisher    the book's text; author: any author's name; language: any of
+    the book's languages; format: any file's format (epub); tags: any tag's name
         `word` the text holds it, `=word` it is the word, `~re` the pattern is found in it,
         all three case and accents aside; `true`: the book has one, `false`: it has none
     rating (0.5 to 5), pages                 `4` (or `=4`), `>=4`, `<300`, `!=3`; true/false
@@ -190,7 +190,10 @@ TEXT_PLACES = {
     "series": _Place("b.series", by_value=True, keyed="series"),  # indexed (`book_series_order`)
     # Kept folded by the stored sort keys (`store.column_keys_schema`).
     "publisher": _Place("b.publisher", keyed="publisher"),
-    "language": _Place("b.language", keyed="language"),
+    # Any of a book's languages (`store.book_language_schema`), `=` by the folded key's index.
+    "language": _Place(
+        "l.code", "SELECT l.book_id AS id FROM book_language l WHERE {test}", folded="l.key"
+    ),
     # Authors and tags are few: the matching ones are found first, then their books by the
     # credits' and tags' index (CROSS JOIN keeps that order; SQLite would read every credit).
     "author": _Place(

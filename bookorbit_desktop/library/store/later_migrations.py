@@ -8,6 +8,7 @@ from __future__ import annotations
 from bookorbit_desktop.library.store.author_fold_schema import author_folds
 from bookorbit_desktop.library.store.author_sort_schema import author_sort_keys
 from bookorbit_desktop.library.store.book_details_schema import book_details
+from bookorbit_desktop.library.store.book_language_schema import book_languages
 from bookorbit_desktop.library.store.book_read_schema import book_reads
 from bookorbit_desktop.library.store.calibre_schema import calibre_tables
 from bookorbit_desktop.library.store.column_keys_schema import column_keys
@@ -83,4 +84,5 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     reads_to_send,  # schema 47: reads added here that go to Hardcover as reads of their own
     custom_keys,  # schema 48: the custom columns' values with their sort keys
     custom_items,  # schema 49: a tag-like custom column's values one by one (their counts)
+    book_languages,  # schema 50: every language of a book, in order
 )

@@ -6,8 +6,9 @@ for Qt models; callers never touch peewee rows. A book looks like:
     {"id": 1, "title": "Dune", "subtitle": None, "sort_title": "dune",
      "authors": ["Frank Herbert"],  # role aut
      "creators": [{"name": "Frank Herbert", "sort_name": "Herbert, Frank", "role": "aut"}],
-     "language": "en", "series": "Dune", "series_index": 1.0, "publisher": ..., "published":
-     "1965", "description": ..., "cover_path": "covers/1.jpg", "isbn13": ..., "isbn10": ...,
+     "language": "en", "languages": ["en"],  # every language in order, the first `language`
+     "series": "Dune", "series_index": 1.0, "publisher": ..., "published": "1965",
+     "description": ..., "cover_path": "covers/1.jpg", "isbn13": ..., "isbn10": ...,
      "pages": 412,
      "hardcover_id": None, "hardcover_slug": None, "identifiers": {"isbn": ...},
      "added_at": 1700000000.0, "updated_at": ...,
@@ -28,6 +29,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from bookorbit_desktop.errors import NotFoundError
+from bookorbit_desktop.library.store.book_languages import languages_of
 from bookorbit_desktop.library.store.listing import credits
 from bookorbit_desktop.library.store.models import ReadingState, database
 from bookorbit_desktop.library.store.sql import in_list
@@ -87,7 +89,7 @@ def _rows(sql: str, params: Sequence[object]) -> list[tuple[Any, ...]]:
 
 
 def list_books(book_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
-    """Every book (or those in `book_ids`) ordered by sort title, in six queries in all.
+    """Every book (or those in `book_ids`) ordered by sort title, in seven queries in all.
 
     The rows are read as plain tuples (a page of 1,000 books in about half the time peewee's
     model objects take): the columns hold what the models' fields give, but for the
@@ -132,6 +134,7 @@ def list_books(book_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
         )
     }
     tags = book_tags(ids)
+    languages = languages_of(ids)
     custom = custom_values(ids)
     identifiers = _BOOK_FIELDS.index("identifiers")
     result = []
@@ -142,6 +145,7 @@ def list_books(book_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
         book_id = book["id"]
         book["creators"] = creators.get(book_id, [])
         book["authors"] = author_names(book["creators"])
+        book["languages"] = languages[book_id]  # in order, `language` the first
         book["tags"] = tags[book_id]
         book["custom"] = custom.get(book_id, {})
         book["files"] = files.get(book_id, [])

@@ -43,7 +43,7 @@ class BookFacts(NamedTuple):
     title: str
     authors: tuple[str, ...]
     tags: tuple[str, ...]
-    language: str | None
+    languages: tuple[str, ...]  # in order; a book counts under each, as under each of its tags
     rating: float | None  # 0.5 .. 5
 
 
@@ -201,7 +201,7 @@ def year_figures(
         min(timed, key=lambda r: (r.days, -(r.pages or 0)), default=None),
         _top(name for read in finished for name in read.authors),
         _top(name for read in finished for name in books[read.book_id].tags),
-        _top(lang for read in finished if (lang := books[read.book_id].language)),
+        _top(code for read in finished for code in books[read.book_id].languages),
         highlights,
         _koreader(year, koreader),
     )

@@ -11,6 +11,7 @@ from collections.abc import Collection
 
 from bookorbit_desktop.library.history.rules import DAY_SECONDS, LocalDays, hour_totals
 from bookorbit_desktop.library.reads.gather import reads_between
+from bookorbit_desktop.library.store.book_languages import languages_of
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.year.figures import (
     BookFacts,
@@ -38,8 +39,8 @@ def year_review(year: int, local_day: LocalDays | None = None) -> YearFigures:
 
 
 def book_facts(book_ids: Collection[int]) -> dict[int, BookFacts]:
-    """Title, authors (in order), tags, language and rating of each of `book_ids`: three
-    queries, the ids bound once as one JSON array."""
+    """Title, authors (in order), tags, languages (in order) and rating of each of `book_ids`:
+    four queries, the ids bound once as one JSON array."""
     ids = json.dumps(sorted(book_ids))
     wanted = "IN (SELECT value FROM json_each(?))"
     authors: dict[int, list[str]] = {}
@@ -56,12 +57,17 @@ def book_facts(book_ids: Collection[int]) -> dict[int, BookFacts]:
         (ids,),
     ):
         tags.setdefault(book_id, []).append(name)
+    languages = languages_of(sorted(book_ids))
     return {
         book_id: BookFacts(
-            title, tuple(authors.get(book_id, ())), tuple(tags.get(book_id, ())), language, rating
+            title,
+            tuple(authors.get(book_id, ())),
+            tuple(tags.get(book_id, ())),
+            tuple(languages[book_id]),
+            rating,
         )
-        for book_id, title, language, rating in database.execute_sql(
-            f"""SELECT b.id, b.title, b.language, s.rating FROM book b
+        for book_id, title, rating in database.execute_sql(
+            f"""SELECT b.id, b.title, s.rating FROM book b
                 LEFT JOIN reading_state s ON s.book_id = b.id WHERE b.id {wanted}""",
             (ids,),
         )

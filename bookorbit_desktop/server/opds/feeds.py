@@ -132,8 +132,9 @@ def _book_entry(feed: etree._Element, book: BookEntry, urls: CatalogUrls) -> Non
     for name in entry_authors(book.authors):
         author = _sub(entry, "author")
         _sub(author, "name", name)
-    if language := feed_line(book.language):
-        _sub(entry, f"{{{DC_NS}}}language", language)
+    for code in book.languages:  # each of them, the main one first
+        if language := feed_line(code):
+            _sub(entry, f"{{{DC_NS}}}language", language)
     if issued := feed_line(book.published):
         _sub(entry, f"{{{DC_NS}}}issued", issued)
     if publisher := feed_line(book.publisher):

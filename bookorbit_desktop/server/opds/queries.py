@@ -45,7 +45,7 @@ class BookEntry:
     title: str
     subtitle: str | None
     authors: tuple[str, ...]
-    language: str | None
+    languages: tuple[str, ...]  # in order, the first the main one
     series: str | None
     series_index: float | None
     publisher: str | None
@@ -110,6 +110,13 @@ def load_books(ids: Sequence[int]) -> list[BookEntry]:
         ids,
     ):
         files.setdefault(book_id, []).append(FileEntry(file_id, fmt, size))
+    languages: dict[int, list[str]] = {}
+    for book_id, code in _rows(
+        f"SELECT book_id, code FROM book_language WHERE book_id IN ({marks})"
+        " ORDER BY book_id, position",
+        ids,
+    ):
+        languages.setdefault(book_id, []).append(code)
     books = {}
     for row in _rows(
         "SELECT id, title, language, series, series_index, publisher, published, description,"
@@ -123,7 +130,7 @@ def load_books(ids: Sequence[int]) -> list[BookEntry]:
             title=row[1],
             subtitle=row[12],
             authors=tuple(authors.get(book_id, ())),
-            language=row[2],
+            languages=tuple(languages.get(book_id, ())),
             series=row[3],
             series_index=row[4],
             publisher=row[5],

@@ -23,6 +23,7 @@ from bookorbit_desktop.library.editing.removal import (
 from bookorbit_desktop.library.editing.trash import trash_supported as trash_supported
 from bookorbit_desktop.library.editing.values import SHARED_FIELDS as SHARED_FIELDS
 from bookorbit_desktop.library.editing.values import changes_from_text
+from bookorbit_desktop.library.store.book_languages import languages_of
 from bookorbit_desktop.library.store.found import check_found
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.tags.edit import edit_with_tags
@@ -58,7 +59,7 @@ def identifiers_text(book: Book) -> str:
     return "\n".join(f"{scheme}:{value}" for scheme, value in ids.items())
 
 
-def _texts(book: Book) -> dict[str, str]:
+def _texts(book: Book, languages: Sequence[str]) -> dict[str, str]:
     index = book.series_index
     return {
         "title": book.title,
@@ -69,7 +70,7 @@ def _texts(book: Book) -> dict[str, str]:
         "authors": " & ".join(book.author_names()),
         "series": book.series or "",
         "series_index": "" if index is None else f"{index:g}",
-        "language": book.language or "",
+        "language": ", ".join(languages),
         "publisher": book.publisher or "",
         "description": book.description or "",
     }
@@ -79,7 +80,7 @@ def book_texts(book_id: int) -> dict[str, str]:
     """One book's fields as the Edit dialog shows them (NotFoundError when it is gone)."""
     found = {book.id: book for book in Book.select().where(Book.id == book_id)}
     check_found([book_id], found)
-    return _texts(found[book_id])
+    return _texts(found[book_id], languages_of([book_id])[book_id])
 
 
 class BookEditService:
@@ -93,8 +94,10 @@ class BookEditService:
         books = [by_id[book_id] for book_id in dict.fromkeys(book_ids) if book_id in by_id]
         columns = tuple(custom_store.columns())
         values = custom_store.book_values([book.id for book in books])
+        languages = languages_of(book.id for book in books)
         each = [
-            _texts(book) | {c.key: shown(values[book.id].get(c.id)) for c in columns}
+            _texts(book, languages[book.id])
+            | {c.key: shown(values[book.id].get(c.id)) for c in columns}
             for book in books
         ]
         texts: dict[str, str] = {}

@@ -119,10 +119,10 @@ class MergeService:
             Row(
                 name,
                 field_label(name),
-                _text(name, mine[name], seen.covers[0]),
-                _text(name, theirs[name], seen.covers[1]),
+                _text(name, fields.value_of(name, mine), seen.covers[0]),
+                _text(name, fields.value_of(name, theirs), seen.covers[1]),
                 seen.chosen[name],
-                mine[name] == theirs[name],
+                fields.value_of(name, mine) == fields.value_of(name, theirs),
             )
             for name in fields.FIELDS
         )

@@ -25,7 +25,7 @@ class BookRow(TypedDict, total=False):
     pages: int | None  # pages of the linked Hardcover edition, when known
     added_at: float  # Unix seconds
     publisher: str | None
-    language: str | None
+    language: str | None  # every language, as shown: "en, fr"
     size: int  # the book's files, in bytes
     last_read: float | None  # when a device last pushed progress for the book
     tags: list[str]
@@ -74,7 +74,7 @@ class BookDetails(TypedDict, total=False):
     authors: list[str]
     series: str | None
     series_index: float | None
-    language: str | None
+    language: str | None  # every language, as shown: "en, fr"
     publisher: str | None
     published: str | None
     description: str | None

@@ -16,6 +16,7 @@ from bookorbit_desktop.gc_pause import paused_collection
 from bookorbit_desktop.library.custom import store as custom_store
 from bookorbit_desktop.library.custom.kinds import shown
 from bookorbit_desktop.library.store import listing, pushed_keys
+from bookorbit_desktop.library.store.book_languages import SHOWN_APART
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.sql import in_list
 from bookorbit_desktop.library.tags.names import ordered
@@ -38,7 +39,7 @@ class TableBook(NamedTuple):
     hardcover: str  # the Hardcover column's state (`hardcover_state`)
     pages: int | None  # pages of the linked Hardcover edition, when known
     # The optional columns (View ▸ Columns): when the book was added (Unix seconds), its
-    # publisher and language, its files' size in bytes, and when a device last reported
+    # publisher and languages ("en, fr"), its files' size in bytes, and when a device last reported
     # reading it (None: never); the last two as the library stores them to sort by
     # (`store.column_keys_schema`).
     added_at: float = 0.0
@@ -133,7 +134,9 @@ def read_table(
         states = match_states(wanted) if match_states is not None else {}
         tags = _tags(wanted)
         pushed = pushed_keys.last_read_now(wanted)
-        books = _with_custom(_records(_book_columns(wanted), names, kinds, states, tags, pushed))
+        several = _several_languages(wanted)
+        cursor = _book_columns(wanted)
+        books = _with_custom(_records(cursor, names, kinds, states, tags, pushed, several))
         # Sorted here, not by SQLite: walking the title index visits the table's pages out of
         # order (three times slower for a large library), and SQLite's sort into a temporary
         # tree left the app 25 MB larger after reading 50,000 books.
@@ -148,9 +151,10 @@ def _records(
     states: Mapping[int, str],
     tags: Mapping[int, tuple[str, ...]],
     pushed: Mapping[int, int],
+    several: Mapping[int, str],
 ) -> list[TableBook]:
     # `pushed`: the last read as the pushes give it now, of the books whose stored one may be
-    # behind (`store.pushed_keys`).
+    # behind (`store.pushed_keys`); `several`: the languages of the books with more than one.
     # SQLite hands out a new text for every row: the few different series, statuses, author
     # lists and states are kept once each (megabytes with a large library).
     shared: dict[Any, Any] = {}
@@ -180,7 +184,7 @@ def _records(
                 pages,
                 added_at,
                 one(publisher, publisher),
-                one(language, language),
+                several.get(book_id) or one(language, language),
                 size or 0,
                 pushed.get(book_id, read) or None,
                 tags.get(book_id, ()),
@@ -235,6 +239,21 @@ def _tags(wanted: Sequence[int] | None) -> dict[int, tuple[str, ...]]:
         book_id: shared.setdefault(tags := tuple(ordered(names)), tags)
         for book_id, names in found.items()
     }
+
+
+def _several_languages(wanted: Sequence[int] | None) -> dict[int, str]:
+    """book id -> its languages as shown ("en, fr"), of the books with more than one (the
+    others' is their `book.language`), found by the index of second languages."""
+    among = "" if wanted is None else f" AND {in_list('book_id', wanted)}"
+    found: dict[int, list[str]] = defaultdict(list)
+    for book_id, code in database.execute_sql(
+        "SELECT book_id, code FROM book_language WHERE book_id IN"
+        f" (SELECT book_id FROM book_language WHERE position = 1){among}"
+        " ORDER BY book_id, position",
+        tuple(wanted or ()),
+    ):
+        found[book_id].append(code)
+    return {book_id: SHOWN_APART.join(codes) for book_id, codes in found.items()}
 
 
 def _book_filter(column: str, wanted: Sequence[int] | None) -> tuple[str, tuple[int, ...]]:

@@ -30,6 +30,7 @@ from bookorbit_desktop.library.reading.sources import source_label as source_lab
 from bookorbit_desktop.library.reading.values import READING_STATUSES as READING_STATUSES
 from bookorbit_desktop.library.reading.values import percent
 from bookorbit_desktop.library.store import queries
+from bookorbit_desktop.library.store.book_languages import SHOWN_APART
 from bookorbit_desktop.library.store.models import Book, BookFile, ReadingState, database
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.services.library.records import (
@@ -189,7 +190,7 @@ class LibraryService:
             authors=list(book["authors"]),
             series=book["series"],
             series_index=book["series_index"],
-            language=book["language"],
+            language=SHOWN_APART.join(book["languages"]) or None,
             publisher=book["publisher"],
             published=book["published"],
             description=book["description"],

@@ -1,8 +1,9 @@
-"""The Edit dialog: one book's title, subtitle, authors, series and number, language, publisher,
-release date, pages, tags, cover, identifiers (`identifiers_editor`, the ISBN among them) and
-description (`description_editor`, rich text), or several books' authors, series, language and
-tags at once (`tag_editor`), with the fields of `bulk_fields` (publisher, series numbers,
-status, rating); and the custom columns' values (`custom_fields`), for one book or several.
+"""The Edit dialog: one book's title, subtitle, authors, series and number, languages (separated
+by commas), publisher, release date, pages, tags, cover, identifiers (`identifiers_editor`, the
+ISBN among them) and description (`description_editor`, rich text), or several books' authors,
+series, languages and tags at once (`tag_editor`), with the fields of `bulk_fields` (publisher,
+series numbers, status, rating); and the custom columns' values (`custom_fields`), for one book
+or several.
 
 Only the fields the user changed are saved (a field where several books differ stays empty and
 is left alone unless typed into). The values are checked by the library's edit rules through
@@ -51,7 +52,7 @@ _LINES = (
     ("authors", "&Authors:", 'Separate several authors with "&"'),
     ("series", "&Series:", ""),
     ("series_index", "&Number in series:", "1, 2, 2.5…"),
-    ("language", "&Language:", "en, fr, pt-BR or a language name"),
+    ("language", "&Languages:", "en, fr, pt-BR or names; the main one first"),
     ("publisher", "&Publisher:", ""),
     ("published", "&Release date:", "2019, 2019-05 or 2019-05-02"),
     ("pages", "Pag&es:", "Printed pages, such as 320"),

@@ -76,3 +76,19 @@ def test_a_tag_parent_that_is_a_tag_too_finds_its_own_books_and_its_children_s(b
     [_classic, fiction] = category("tags").tree
     assert (fiction.label, fiction.name, fiction.books) == ("Fiction", "Fiction", 5)
     assert found(fiction.search) == 5
+
+
+def test_a_book_counts_under_each_of_its_languages_and_each_finds_it(books, library):
+    """A parallel text ("fr, en") counts under French and under English, and both clicks find
+    it; the Inbox's book counts under none of its languages."""
+    from bookorbit_desktop.library.editing.apply import edit_books
+    from bookorbit_desktop.library.editing.values import BookChanges
+    from tests.factories import add_book
+
+    parallel = add_book("Le Petit Prince", ["Antoine de Saint-Exupéry"], language="fr")
+    edit_books([parallel.id], BookChanges(language=("fr", "en")), library)
+    edit_books([books["Inbox"]], BookChanges(language=("pl", "en")), library)
+    counted = dict(category("languages").rows)
+    assert counted == {"de": 1, "en": 5, "fr": 1, "pl": 1}
+    for code, count in counted.items():
+        assert found(value_search("languages", code)) == count, code

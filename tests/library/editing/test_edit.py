@@ -84,7 +84,7 @@ def test_several_books_take_authors_series_and_language_in_one_edit(library):
     second = add_book("Two", ("Y",), series="Old", series_index=2.0)
     edit_books(
         [first.id, second.id],
-        BookChanges(authors=["Ann Leckie"], series="Imperial Radch", language="fr"),
+        BookChanges(authors=["Ann Leckie"], series="Imperial Radch", language=("fr",)),
         library,
     )
     for book_id, index in ((first.id, 1.0), (second.id, 2.0)):

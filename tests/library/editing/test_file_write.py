@@ -61,6 +61,13 @@ def test_the_file_carries_the_library_s_metadata_and_the_old_file_is_kept(librar
     assert resolve_document(written.new_document).book_id == book_id
 
 
+def test_every_language_goes_into_the_file_in_order(library, imported):
+    book_id, path = imported
+    edit_books([book_id], BookChanges(language=("fr", "en")), library)
+    write_into_files(library, book_id, clock=lambda: 1_700_000_000.0)
+    assert read_metadata(path).languages == ["fr", "en"]
+
+
 def test_an_import_afterwards_sees_the_file_unchanged(library, imported):
     book_id, path = imported
     write_into_files(library, book_id)

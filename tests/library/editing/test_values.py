@@ -12,7 +12,7 @@ from bookorbit_desktop.library.editing.values import (
     parse_cover,
     parse_description,
     parse_isbn_text,
-    parse_language,
+    parse_languages,
     parse_series_index,
     parse_title,
 )
@@ -66,16 +66,24 @@ def test_a_series_number_must_be_a_number_of_zero_or_more(typed):
 
 @pytest.mark.parametrize(
     ("typed", "tag"),
-    [("en", "en"), ("en_US", "en"), ("pt-br", "pt-BR"), ("French", "fr"), ("", None)],
+    [
+        ("en", ("en",)),
+        ("en_US", ("en",)),
+        ("pt-br", ("pt-BR",)),
+        ("French", ("fr",)),
+        ("", ()),
+        ("eng, fre", ("en", "fr")),  # a bilingual book, in the order typed
+        (" fr ,en,, French", ("fr", "en")),  # each once, empty parts left out
+    ],
 )
 def test_languages(typed, tag):
-    assert parse_language(typed) == tag
+    assert parse_languages(typed) == tag
 
 
-@pytest.mark.parametrize("typed", ["klingonese", "zz-qq-123", "und"])
+@pytest.mark.parametrize("typed", ["klingonese", "zz-qq-123", "und", "en, klingonese"])
 def test_an_unknown_language_is_refused(typed):
     with pytest.raises(InvalidValueError, match="is not a language"):
-        parse_language(typed)
+        parse_languages(typed)
 
 
 @pytest.mark.parametrize(
@@ -139,7 +147,7 @@ def test_a_chosen_cover_cut_short_is_refused_with_the_reason(tmp_path):
 @pytest.mark.parametrize(
     ("changes", "allowed"),
     [
-        (BookChanges(authors=["A"], series="S", language="en"), True),
+        (BookChanges(authors=["A"], series="S", language=("en",)), True),
         (BookChanges(title="T"), False),
         (BookChanges(isbn=None), False),
         (BookChanges(series_index=2.0), False),

@@ -19,6 +19,7 @@ from bookorbit_desktop.library.importer.calibre.apply import import_calibre
 from bookorbit_desktop.library.importer.calibre.links import custom_values
 from bookorbit_desktop.library.journal import steps
 from bookorbit_desktop.library.journal.run import undo
+from bookorbit_desktop.library.store.book_languages import languages_of
 from bookorbit_desktop.library.store.models import Author, Book, BookFile, ReadingState
 from bookorbit_desktop.library.tags.store import book_tags
 
@@ -79,6 +80,9 @@ def test_every_field_comes_in_and_the_files_stay_where_they_are(
         ("Anonymous Editor", "Editor, Anonymous"),
     ]
     assert ReadingState.get(ReadingState.book == emma.id).rating == 5.0
+    # calibre's "eng, fra", in calibre's order; the first is the book's main language.
+    assert (languages_of([emma.id])[emma.id], emma.language) == (["en", "fr"], "en")
+    assert languages_of([dune.id])[dune.id] == ["en"]
     assert ReadingState.get(ReadingState.book == emma.id).status == "unread"  # #read: no
     for file in BookFile.select():
         assert Path(file.path).is_relative_to(calibre.resolve())  # in place, no copy
@@ -146,6 +150,25 @@ def test_a_second_run_brings_what_changed_and_the_users_edits_win(library, calib
     assert titles == {"Dune", "Emma (annotated)", "Plain Tale"}
 
 
+def test_a_second_run_brings_calibres_languages_unless_the_user_set_them(library, calibre):
+    import_calibre(calibre, library)
+    books = by_title()
+    edit_books([books["Emma"].id], BookChanges(language=("de",)), library)
+    with calibre_connection(calibre / "metadata.db") as con:  # both now French, then English
+        con.execute("INSERT INTO books_languages_link (book, lang_code) VALUES (3, 2)")
+        con.execute("DELETE FROM books_languages_link WHERE book = 3 AND lang_code = 1")
+        con.execute("INSERT INTO books_languages_link (book, lang_code) VALUES (3, 1)")
+        con.execute("DELETE FROM books_languages_link WHERE book = 2")
+        con.execute("INSERT INTO books_languages_link (book, lang_code) VALUES (2, 2), (2, 1)")
+        con.execute("UPDATE books SET last_modified = '2030-01-01 00:00:00+00:00' WHERE id > 1")
+
+    import_calibre(calibre, library)
+
+    emma, plain = books["Emma"].id, books["Plain"].id
+    assert languages_of([emma, plain]) == {emma: ["de"], plain: ["fr", "en"]}
+    assert Book.get_by_id(plain).language == "fr"
+
+
 def test_the_import_is_one_undo_step(library, calibre):
     import_calibre(calibre, library)
 
@@ -154,6 +177,8 @@ def test_the_import_is_one_undo_step(library, calibre):
     assert done is not None
     dune = by_title()["Dune"]
     assert (dune.publisher, dune.series, dune.identifiers.get("goodreads")) == (None, None, None)
+    emma = by_title()["Emma"]
+    assert languages_of([emma.id])[emma.id] == ["en"]  # its file's, as before the import
     assert Author.get(Author.name == "Frank Herbert")  # the file's own author stays
 
 

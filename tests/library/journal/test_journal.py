@@ -214,3 +214,16 @@ def test_an_undo_that_another_process_took_meanwhile_is_not_taken_twice(library,
     assert run.undo(library).text() == "Undid Edit “Emma”."  # the step before
     assert Book.get_by_id(book.id).title == "Emma"
     assert steps.next_undo() is None
+
+
+def test_an_edit_of_the_languages_is_undone_and_redone_whole(library):
+    """Only the second language changed: undo and redo still move the whole list."""
+    from bookorbit_desktop.library.store.book_languages import languages_of
+
+    book = add_book("Le Petit Prince", ("Antoine de Saint-Exupéry",), language="fr")
+    edit_books([book.id], BookChanges(language=("fr", "en")), library)
+    run.undo(library)
+    assert languages_of([book.id])[book.id] == ["fr"]
+    run.redo(library)
+    assert languages_of([book.id])[book.id] == ["fr", "en"]
+    assert Book.get_by_id(book.id).language == "fr"

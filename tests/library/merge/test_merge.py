@@ -192,3 +192,19 @@ def test_undo_gives_the_kept_book_its_edit_marks_as_they_were(library, copies):
     assert database.execute_sql(rows, (epub,)).fetchall() != before
     run.undo(library)
     assert database.execute_sql(rows, (epub,)).fetchall() == before
+
+
+def test_the_merged_book_takes_every_language_of_the_copy_chosen(library, copies):
+    """The user's languages of the other copy win (all of them, in order), whatever the first
+    one; undo gives each copy its own again."""
+    from bookorbit_desktop.library.store.book_languages import languages_of
+
+    epub, pdf = copies
+    edit_books([epub], BookChanges(language=("en",)), library)
+    edit_books([pdf], BookChanges(language=("en", "fr")), library)
+    database.execute_sql("DELETE FROM book_edit WHERE book_id = ? AND field = 'language'", (epub,))
+
+    merge_books(epub, pdf, library, NOW)
+    assert languages_of([epub])[epub] == ["en", "fr"]
+    run.undo(library)
+    assert languages_of([epub, pdf]) == {epub: ["en"], pdf: ["en", "fr"]}

@@ -71,7 +71,7 @@ DUNE = OpfValues(
     description="Spice.",
     publisher="Ace",
     published="1990-09-01",
-    language="en",
+    languages=("en",),
     isbn13="9780441013593",
     modified="2026-11-25T10:00:00Z",
 )
@@ -89,6 +89,17 @@ def test_the_written_values_read_back(opf):
     assert (read.series, read.series_index) == ("Dune Chronicles", 1.0)
     assert (read.description, read.publisher, read.published) == ("Spice.", "Ace", "1990-09-01")
     assert read.ids.isbn is not None and read.ids.isbn.isbn13 == "9780441013593"
+
+
+@pytest.mark.parametrize("opf", [EPUB2, EPUB3], ids=["epub2", "epub3"])
+def test_every_language_is_written_in_order_in_place_of_the_file_s(opf):
+    written = rewrite_opf(opf, OpfValues(title="Dune", languages=("fr", "en")))
+    root = etree.fromstring(written)
+    languages = [e.text for e in root.iter("{http://purl.org/dc/elements/1.1/}language")]
+    assert languages == ["fr", "en"]
+    assert _read(written).languages == ["fr", "en"]
+    kept = rewrite_opf(opf, OpfValues(title="Dune"))  # none held: the file's stays
+    assert _read(kept).languages == ["en"]
 
 
 def test_epub2_keeps_what_is_not_the_library_s():
@@ -124,7 +135,7 @@ def test_epub3_refines_its_titles_creators_and_series():
 
 
 def test_a_value_the_library_lacks_stays_unless_the_user_cleared_it():
-    bare = OpfValues(title="Dune", language="en")
+    bare = OpfValues(title="Dune", languages=("en",))
     kept = rewrite_opf(EPUB2, bare).decode()
     assert "Chilton" in kept and "Frank Hebert" in kept and "Wrong" in kept
     cleared = OpfValues(title="Dune", cleared=frozenset({"publisher", "series", "authors", "isbn"}))

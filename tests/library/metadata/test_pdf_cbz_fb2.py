@@ -172,6 +172,7 @@ def test_mobi_header_and_exth(tmp_path):
             (113, b"B00TESTASIN"),
             (503, "Updated Title — ½".encode()),
             (524, b"en-GB"),
+            (524, b"es"),  # a bilingual book: a language record each
         ],
         cover=cover,
     )
@@ -184,7 +185,7 @@ def test_mobi_header_and_exth(tmp_path):
     assert meta.ids.isbn == Isbn("9780306406157", "0306406152")
     assert meta.ids.identifiers["asin"] == "B00TESTASIN"
     assert meta.published == "2011-09-01"
-    assert meta.language == "en"
+    assert (meta.language, meta.languages) == ("en", ["en", "es"])
     assert meta.cover == cover
 
 

@@ -478,7 +478,7 @@ def test_the_ids_of_any_search_are_the_books_its_condition_keeps(books, text: st
     [
         ('series:="dune"', "book_sort_key_series"),
         ('publisher:="allen & UNWIN"', "book_sort_key_publisher"),
-        ("language:=EN", "book_sort_key_language"),
+        ("language:=EN", "book_language_key"),  # any of its languages
     ],
 )
 def test_a_whole_series_publisher_or_language_is_looked_up_in_its_stored_key(
@@ -496,3 +496,29 @@ def test_a_whole_series_publisher_or_language_is_looked_up_in_its_stored_key(
     found = {row[0] for row in database.execute_sql(query, condition.params)}
     assert found == {row[0] for row in database.execute_sql(condition.ids, condition.ids_params)}
     assert found  # the fixture's books have them
+
+
+@pytest.mark.parametrize(
+    ("text", "titles"),
+    [
+        ("language:fr", {ELAN}),
+        ("language:=FR", {ELAN}),
+        ("language:=en", ALL - {DUNE, RIVER}),
+        ('language:="pt-br"', {DUNE}),
+        ("language:~^f", {ELAN}),
+        ("language:en and language:fr", {ELAN}),
+        ("not language:fr", ALL - {ELAN}),
+        ("language:!=en", {DUNE, RIVER}),
+        ("language:true", ALL - {RIVER}),
+        ("language:false", {RIVER}),
+    ],
+)
+def test_a_book_is_found_by_any_of_its_languages(books, text: str, titles: set[str]) -> None:
+    """A parallel text ("fr, en") is a French book and an English one; a book without a
+    language is neither."""
+    from bookorbit_desktop.library.store.book_languages import set_languages_of
+
+    ids = {title: book_id for book_id, title in database.execute_sql("SELECT id, title FROM book")}
+    with database.atomic():
+        set_languages_of({ids[ELAN]: ["fr", "en"], ids[DUNE]: ["pt-BR"], ids[RIVER]: []})
+    assert found(text) == titles

@@ -67,8 +67,8 @@ def test_which_reads_a_year_holds(case, reads, finished, no_date):
     assert [r.book_id for r in found.counted.no_date] == no_date
 
 
-def facts(title, authors=("Ann",), tags=(), language="en", rating=None):
-    return BookFacts(title, tuple(authors), tuple(tags), language, rating)
+def facts(title, authors=("Ann",), tags=(), languages=("en",), rating=None):
+    return BookFacts(title, tuple(authors), tuple(tags), tuple(languages), rating)
 
 
 NO_KOREADER = KoreaderInput([], [0] * 24)
@@ -84,10 +84,11 @@ def test_the_reads_figures_follow_the_table():
         read(5, None, started=D(2026, 7, 1)),  # no date
     ]
     books = {
-        1: facts("Dune", ["Frank Herbert"], ["sf"], "en", 5.0),
-        2: facts("Emma", ["Jane Austen"], ["classic"], "en", 3.0),
-        3: facts("Emma again", ["Jane Austen"], ["classic", "sf"], "fr", 4.0),
-        4: facts("Kim", ["Rudyard Kipling"], [], None),
+        1: facts("Dune", ["Frank Herbert"], ["sf"], ["en"], 5.0),
+        2: facts("Emma", ["Jane Austen"], ["classic"], ["en"], 3.0),
+        # A parallel text counts under each of its languages, as under each of its tags.
+        3: facts("Emma again", ["Jane Austen"], ["classic", "sf"], ["fr", "en"], 4.0),
+        4: facts("Kim", ["Rudyard Kipling"], [], []),
         5: facts("Ulysses", ["James Joyce"]),
     }
     figures = year_figures(2026, year_reads(reads, 2026), books, NO_KOREADER, 2, 7)
@@ -108,7 +109,7 @@ def test_the_reads_figures_follow_the_table():
     assert figures.fastest and (figures.fastest.title, figures.fastest.days) == ("Emma", 1)
     assert figures.top_authors[0] == ("Jane Austen", 2)
     assert figures.top_tags == (("classic", 2), ("sf", 2))
-    assert figures.top_languages == (("en", 2), ("fr", 1))
+    assert figures.top_languages == (("en", 3), ("fr", 1))
     assert figures.koreader is None  # no KOReader statistics: the reads' figures still show
 
 

@@ -458,3 +458,15 @@ async def test_serve_command_turns_the_catalog_off(library):
         assert await _serve_and_get_opds(library.data_dir) == 404
     finally:
         open_database(library.db_file)
+
+
+async def test_a_book_of_several_languages_names_each_in_order(catalog: Catalog):
+    from bookorbit_desktop.library.store.book_languages import set_languages_of
+    from bookorbit_desktop.library.store.models import database
+
+    dune = _library(catalog.ctx.paths)["dune"]
+    with database.atomic():
+        set_languages_of({dune.id: ["fr", "en"]})
+    root, _raw = await catalog.feed("/opds/books")
+    entries = {entry.findtext(f"{A}title"): entry for entry in root.findall(f"{A}entry")}
+    assert [e.text for e in entries["Dune"].findall(f"{DC}language")] == ["fr", "en"]

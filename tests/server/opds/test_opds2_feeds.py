@@ -298,3 +298,16 @@ async def test_a_publication_describes_itself_with_the_words_of_its_description_
     document = await json_feed(catalog, f"{ROOT}/books")
     by_title = {item["metadata"]["title"]: item for item in document["publications"]}
     assert by_title["Dune"]["metadata"]["description"] == "A desert planet.\n\nSpice"
+
+
+async def test_a_book_of_several_languages_lists_them_in_order(catalog: Catalog):
+    from bookorbit_desktop.library.store.book_languages import set_languages_of
+    from bookorbit_desktop.library.store.models import database
+
+    dune = _library(catalog.ctx.paths)["dune"]
+    with database.atomic():
+        set_languages_of({dune.id: ["fr", "en"]})
+    document = await json_feed(catalog, f"{ROOT}/books")
+    by_title = {item["metadata"]["title"]: item for item in document["publications"]}
+    assert by_title["Dune"]["metadata"]["language"] == ["fr", "en"]
+    assert not schema_errors(by_title["Dune"], PUBLICATION_SCHEMA)

@@ -26,7 +26,7 @@ URLS = CatalogUrls(feeds="/v2", search_param="query")
 
 def _book(**fields: object) -> BookEntry:
     values: dict[str, object] = dict(
-        id=7, title="Dune", subtitle=None, authors=("Frank Herbert",), language="en",
+        id=7, title="Dune", subtitle=None, authors=("Frank Herbert",), languages=("en",),
         series=None, series_index=None, publisher=None, published=None, description=None,
         isbn13=None, pages=None, cover_path=None, added_at=0.0, updated_at=1.0,
         files=(FileEntry(3, "epub", 10),),
@@ -63,16 +63,25 @@ def test_the_schema_check_catches_broken_documents():
 
 def test_fields_that_would_break_the_schema_are_left_out():
     metadata = publication(
-        _book(language="English", published="1965-08", isbn13="978 0441 X", series=" \n "),
+        _book(languages=("English",), published="1965-08", isbn13="978 0441 X", series=" \n "),
         URLS,
     )["metadata"]
     assert not {"language", "published", "altIdentifier", "belongsTo"} & set(metadata)
     kept = publication(
-        _book(language="pt-BR", published="1965-02-28", isbn13="978-0441013593"), URLS
+        _book(languages=("pt-BR",), published="1965-02-28", isbn13="978-0441013593"), URLS
     )["metadata"]
     assert kept["language"] == "pt-BR" and kept["published"] == "1965-02-28"
     assert kept["altIdentifier"] == ["urn:isbn:9780441013593"]
     assert publication(_book(published="1965-02-30"), URLS)["metadata"].get("published") is None
+
+
+def test_every_language_of_a_book_is_published_in_order():
+    """One language is a tag, several the list of them (the schema allows both), the main one
+    first; one that is no tag is left out of the list."""
+    parallel = publication(_book(languages=("en", "English", "fr")), URLS)["metadata"]
+    assert parallel["language"] == ["en", "fr"]
+    assert not schema_errors(publication(_book(languages=("en", "fr")), URLS), PUBLICATION_SCHEMA)
+    assert "language" not in publication(_book(languages=()), URLS)["metadata"]
 
 
 def test_the_subtitle_and_pages_the_user_gave_are_published():
@@ -96,18 +105,18 @@ def test_an_empty_list_leads_back_to_the_start():
     st.lists(st.text(max_size=40), max_size=3),
     st.one_of(st.none(), st.text(max_size=200)),
     st.one_of(st.none(), st.text(max_size=30)),
-    st.one_of(st.none(), st.text(max_size=12)),
+    st.lists(st.one_of(st.text(max_size=12), st.sampled_from(["en", "fr", "pt-BR"])), max_size=3),
     st.one_of(st.none(), st.text(max_size=12)),
     st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False)),
     st.one_of(st.none(), st.sampled_from(["covers/1.jpg", "covers/1.png", "covers/1.bmp"])),
     st.lists(st.sampled_from(["epub", "pdf", "x y", "cbz", "AZW3"]), min_size=1, max_size=3),
 )
 def test_any_metadata_makes_a_valid_publication(
-    title, authors, description, series, language, published, index, cover, formats
+    title, authors, description, series, languages, published, index, cover, formats
 ):
     book = _book(
         title=title, authors=tuple(authors), description=description, series=series,
-        language=language, published=published, series_index=index, cover_path=cover,
+        languages=tuple(languages), published=published, series_index=index, cover_path=cover,
         publisher=title, isbn13=published, subtitle=description,
         files=tuple(FileEntry(n, fmt, n) for n, fmt in enumerate(formats)),
     )  # fmt: skip

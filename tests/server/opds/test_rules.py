@@ -337,7 +337,7 @@ def test_any_metadata_makes_a_well_formed_entry_koreader_reads_back(
     from bookorbit_desktop.server.opds.text import entry_authors
 
     book = BookEntry(
-        id=7, title=title, subtitle=description, authors=tuple(authors), language="x\x00",
+        id=7, title=title, subtitle=description, authors=tuple(authors), languages=("x\x00",),
         series=series, series_index=1.5, publisher=None, published=None,
         description=description, isbn13=None, pages=None, cover_path="covers/7.jpg",
         added_at=0.0, updated_at=1.0,

@@ -8,8 +8,8 @@ of Mark Read, `reading.marking`, given calibre's word alone: calibre's `last_mod
 when a book's record last changed, not when it was read). The writing (`lay_on`) reads what
 the rules need for a batch of books in a few queries and writes each kind of change with one
 statement for the batch, through the same writers an edit uses (`set_authors_of`,
-`set_tags_of`), the cover through the one image door (`store_cover`) and the comments through
-the one description cleaner.
+`set_languages_of`, `set_tags_of`), the cover through the one image door (`store_cover`) and
+the comments through the one description cleaner.
 """
 
 from __future__ import annotations
@@ -24,10 +24,11 @@ from bookorbit_desktop.descriptions import clean_description
 from bookorbit_desktop.library.importer.calibre.reader import CalibreBook
 from bookorbit_desktop.library.journal.book_values import set_authors_of
 from bookorbit_desktop.library.metadata.covers import store_cover
-from bookorbit_desktop.library.metadata.languages import normalize_language
+from bookorbit_desktop.library.metadata.languages import normalize_languages
 from bookorbit_desktop.library.metadata.naming import sort_title
 from bookorbit_desktop.library.reading.marking import Evidence, mark_read_dates
 from bookorbit_desktop.library.reading.rules import FINISHED, READ, READING, UNREAD, WANT_TO_READ
+from bookorbit_desktop.library.store.book_languages import set_languages_of
 from bookorbit_desktop.library.store.models import Book, ReadingState, database
 from bookorbit_desktop.library.store.user_edits import edited_fields_of
 from bookorbit_desktop.library.tags.store import set_tags_of
@@ -47,7 +48,8 @@ class Columns:
 
 def book_columns(book: CalibreBook, edited: frozenset[str]) -> dict[str, Any]:
     """The book's columns calibre gives, but those the user edited (the cover aside)."""
-    language = normalize_language(book.languages[0]) if book.languages else None
+    languages = normalize_languages(book.languages)
+    language = languages[0] if languages else None
     columns: dict[str, Any] = {
         "title": book.title,
         "series": book.series,
@@ -124,6 +126,8 @@ def lay_on(
         updates.append((book_id, wanted))
     _update(Book, updates, now)
     _authors(books, edited)
+    kept = {i: normalize_languages(b.languages) for b, i in books if "language" not in edited[i]}
+    set_languages_of(kept)
     set_tags_of({i: b.tags for b, i in books if "tags" not in edited[i]}, now)
     return _reading(books, now, columns)
 

@@ -169,7 +169,7 @@ def _read(root: Path, con: sqlite3.Connection) -> tuple[list[CalibreBook], list[
             books[book].publisher = name
         for book, code in con.execute(
             "SELECT l.book, g.lang_code FROM books_languages_link l"
-            " JOIN languages g ON g.id = l.lang_code ORDER BY l.item_order"
+            " JOIN languages g ON g.id = l.lang_code ORDER BY l.item_order, l.id"
         ):
             books[book].languages.append(code)
         for book, kind, value in con.execute("SELECT book, type, val FROM identifiers"):

@@ -38,6 +38,11 @@ def publication(book: BookEntry, urls: CatalogUrls) -> dict[str, Any]:
     return result
 
 
+def _language(code: str) -> str | None:
+    language = feed_line(code)
+    return language if language and _LANGUAGE.fullmatch(language) else None
+
+
 def _metadata(book: BookEntry) -> dict[str, Any]:
     metadata: dict[str, Any] = {
         "@type": BOOK_TYPE,
@@ -53,8 +58,9 @@ def _metadata(book: BookEntry) -> dict[str, Any]:
         metadata["author"] = [{"name": name} for name in authors]
     if isbn := _isbn(book.isbn13):
         metadata["altIdentifier"] = [f"urn:isbn:{isbn}"]
-    if (language := feed_line(book.language)) and _LANGUAGE.fullmatch(language):
-        metadata["language"] = language
+    tags = [tag for code in book.languages if (tag := _language(code))]
+    if tags:  # one as a tag, several as the list of them (the main one first)
+        metadata["language"] = tags[0] if len(tags) == 1 else tags
     if publisher := feed_line(book.publisher):
         metadata["publisher"] = [{"name": publisher}]
     if published := _full_date(book.published):
