@@ -58,14 +58,15 @@ TABLES = {
     "metadata_candidate": OWN,
     "book_inbox": OWN,
 }
-# Tables with a `book_id` but no foreign key: the change log, the sort keys and the Hardcover
-# counts' facts (kept by triggers), the journal's entries and a removal's pending trash moves
+# Tables with a `book_id` but no foreign key: the change log, the sort keys, the Hardcover
+# counts' facts and a tag-like custom column's values one by one (kept by triggers), the journal's entries and a removal's pending trash moves
 # (the journal's own), and an import batch's books to index (empty in every committed state).
 NOT_FOLLOWED = frozenset(
     {
         "book_change",
         "book_sort_key",
         "hardcover_facts",
+        "custom_item",
         "change_entry",
         "trash_intent",
         "index_batch",

@@ -36,9 +36,10 @@ def custom_items(db: SqliteDatabase) -> None:
         "CREATE TABLE custom_item (column_id INTEGER NOT NULL, key TEXT NOT NULL,"
         " book_id INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY (column_id, key, book_id),"
         " FOREIGN KEY (column_id, book_id) REFERENCES custom_value (column_id, book_id)"
-        " ON DELETE CASCADE) WITHOUT ROWID"
+        " ON DELETE CASCADE ON UPDATE CASCADE) WITHOUT ROWID"
     )
-    # The cascade from a value deleted (its column's, its book's) finds its rows by it.
+    # The cascade from a value deleted (its column's, its book's) or moved to another book (a
+    # merge, and its undo) finds its rows by it.
     db.execute_sql("CREATE INDEX custom_item_book ON custom_item (column_id, book_id)")
     db.execute_sql(_items("custom_value v"))
     new = _items(

@@ -235,3 +235,27 @@ def test_a_removed_book_comes_back_with_its_values(library):
     run.undo(library)
     assert _value(mood.id, book) == ["calm", "dry"]
     assert _key(mood.id, book) == "calm, dry"
+
+
+def test_merge_carries_a_tag_like_columns_values_and_their_items(library):
+    """A tag-like column's values are also kept one by one (`custom_item`, what the browser
+    counts and the search reads): they follow the value to the kept book and back on undo."""
+    genre = add_column("Genre", "tags")
+    keep, other = add_book("Emma").id, add_book("Emma").id
+    set_values([other], {genre.id: ["classic", "romance"]}, library)
+
+    def items(book_id: int) -> list[str]:
+        rows = database.execute_sql(
+            "SELECT value FROM custom_item WHERE column_id = ? AND book_id = ? ORDER BY value",
+            (genre.id, book_id),
+        )
+        return [row[0] for row in rows]
+
+    merge_books(keep, other, library, now=1.0)
+    assert _value(genre.id, keep) == ["classic", "romance"]
+    assert items(keep) == ["classic", "romance"] and items(other) == []
+
+    run.undo(library)
+    assert _value(genre.id, keep) is None and items(keep) == []
+    assert _value(genre.id, other) == ["classic", "romance"]
+    assert items(other) == ["classic", "romance"]
