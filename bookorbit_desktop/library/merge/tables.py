@@ -58,9 +58,10 @@ TABLES = {
     "metadata_candidate": OWN,
     "book_inbox": OWN,
 }
-# Tables with a `book_id` but no foreign key: the change log, the sort keys, the Hardcover
-# counts' facts and a tag-like custom column's values one by one (kept by triggers), the journal's entries and a removal's pending trash moves
-# (the journal's own), and an import batch's books to index (empty in every committed state).
+# Tables with a `book_id` but no foreign key to `book`: the change log, the sort keys, the
+# Hardcover counts' facts and a tag-like custom column's values one by one (kept by triggers),
+# the journal's entries and a removal's pending trash moves (the journal's own), and an import
+# batch's books to index (empty in every committed state).
 NOT_FOLLOWED = frozenset(
     {
         "book_change",
