@@ -133,48 +133,39 @@ def test_signal_future_sees_an_emission_right_after_it_is_made(qtbot, qloop):
     assert qloop.run_until_complete(scenario()) == (7,)
 
 
-def test_cancel_running_tasks(qloop):
-    async def forever():
-        await asyncio.Event().wait()
-
-    async def scenario():
-        task = spawn(forever())
-        await asyncio.sleep(0)
-        await cancel_running_tasks()
-        return task.cancelled()
-
-    assert qloop.run_until_complete(scenario())
-
-
-def test_cancel_running_tasks_leaves_a_stopped_loops_tasks_alone(qloop):
-    """A task left pending by a loop that stopped (a second loop after the first, as the
-    screenshot script runs them) is not waited for by the next loop's shutdown."""
-
-    async def forever():
-        await asyncio.Event().wait()
-
-    other = asyncio.new_event_loop()
-    try:
-        stranded = other.run_until_complete(_spawned(forever))
-        assert not stranded.done()
-
-        async def scenario():
-            task = spawn(forever())
-            await asyncio.sleep(0)
-            await cancel_running_tasks()
-            return task.cancelled()
-
-        assert qloop.run_until_complete(scenario())
-    finally:
-        stranded.cancel()
-        other.run_until_complete(asyncio.sleep(0))
-        other.close()
+async def _forever():
+    await asyncio.Event().wait()
 
 
 async def _spawned(coroutine):
     task = spawn(coroutine())
     await asyncio.sleep(0)
     return task
+
+
+async def _cancelled_by_shutdown() -> bool:
+    """Whether a task spawned on the running loop is cancelled by `cancel_running_tasks`."""
+    task = await _spawned(_forever)
+    await cancel_running_tasks()
+    return task.cancelled()
+
+
+def test_cancel_running_tasks(qloop):
+    assert qloop.run_until_complete(_cancelled_by_shutdown())
+
+
+def test_cancel_running_tasks_leaves_a_stopped_loops_tasks_alone(qloop):
+    """A task left pending by a loop that stopped (a second loop after the first, as the
+    screenshot script runs them) is not waited for by the next loop's shutdown."""
+    other = asyncio.new_event_loop()
+    stranded = other.run_until_complete(_spawned(_forever))
+    try:
+        assert not stranded.done()
+        assert qloop.run_until_complete(_cancelled_by_shutdown())
+    finally:
+        stranded.cancel()
+        other.run_until_complete(asyncio.sleep(0))
+        other.close()
 
 
 def test_garbage_collector_runs_on_the_gui_thread(qapp):

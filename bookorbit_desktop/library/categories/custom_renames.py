@@ -15,7 +15,8 @@ from collections.abc import Callable
 from typing import Any
 
 from bookorbit_desktop.config import Paths
-from bookorbit_desktop.errors import InvalidValueError, NotFoundError
+from bookorbit_desktop.errors import InvalidValueError
+from bookorbit_desktop.library.categories.renames import renaming
 from bookorbit_desktop.library.custom import store
 from bookorbit_desktop.library.custom.kinds import Column, parse
 from bookorbit_desktop.library.journal.record import recording
@@ -84,14 +85,16 @@ def rename(
     any) as one step; the number of books changed. NotFoundError when no book has `old`."""
     with database.atomic("IMMEDIATE"):
         book_ids = books_of(column, old)
-        if not book_ids:
-            raise NotFoundError(f"No book has the {column.name} “{old}” any more.")
-        into = merges_into(column, old, new)
-        target = into or checked(column, new)
-        if target == old:
+        plan = renaming(
+            column.name,
+            old,
+            book_ids,
+            lambda: merges_into(column, old, new),
+            lambda: checked(column, new),
+        )
+        if plan is None:
             return 0
-        verb = "Merge" if into else "Rename"
-        label = f"{verb} {column.name} “{old}” {'into' if into else 'to'} “{target}”"
+        target, label = plan
         now = clock()
         with recording(label, book_ids, paths=paths, covers=False, clock=clock):
             values = store.book_values(book_ids)

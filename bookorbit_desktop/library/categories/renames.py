@@ -93,20 +93,38 @@ def _authors(book_ids: list[int]) -> dict[int, list[str]]:
     return found
 
 
+def renaming(
+    noun: str,
+    old: str,
+    book_ids: list[int],
+    merged: Callable[[], str | None],
+    checked_new: Callable[[], str],
+) -> tuple[str, str] | None:
+    """What renaming the `noun`'s value `old` of `book_ids` does: the value they get (the one
+    `merged` names, which it merges into, else the new one `checked_new` gives) and the step's
+    label; None when it is `old` itself. NotFoundError when no book has `old`."""
+    if not book_ids:
+        raise NotFoundError(f"No book has the {noun.lower()} “{old}” any more.")
+    into = merged()
+    target = into or checked_new()
+    if target == old:
+        return None
+    verb = "Merge" if into else "Rename"
+    return target, f"{verb} {noun} “{old}” {'into' if into else 'to'} “{target}”"
+
+
 def rename(
     kind: str, old: str, new: str, paths: Paths, *, clock: Callable[[], float] = time.time
 ) -> int:
     """Give every book of `old` the value `new` instead (the existing one it merges into, if
     any) as one step; the number of books changed. NotFoundError when no book has `old`."""
     book_ids = books_of(kind, old)
-    if not book_ids:
-        raise NotFoundError(f"No book has the {NOUNS[kind].lower()} “{old}” any more.")
-    into = merges_into(kind, old, new)
-    target = into or checked(kind, new)
-    if target == old:
+    plan = renaming(
+        NOUNS[kind], old, book_ids, lambda: merges_into(kind, old, new), lambda: checked(kind, new)
+    )
+    if plan is None:
         return 0
-    verb = "Merge" if into else "Rename"
-    label = f"{verb} {NOUNS[kind]} “{old}” {'into' if into else 'to'} “{target}”"
+    target, label = plan
     with database.atomic("IMMEDIATE"):
         step = start_step(EDIT, label, clock(), paths)
         with recording(label, book_ids, paths=paths, covers=False, step=step, clock=clock):

@@ -6,18 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from bookorbit_desktop.library.categories.counts import categories, category
 from bookorbit_desktop.library.categories.terms import value_search
 from bookorbit_desktop.library.categories.tree import Value
 from bookorbit_desktop.services.library.table_window import chosen_condition, ordered_ids
-from tests.library.categories.small_library import build
-
-
-@pytest.fixture
-def books(library):
-    return build(library)
 
 
 def test_each_category_counts_its_values(books):

@@ -7,25 +7,12 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from bookorbit_desktop.library.categories.counts import TITLES, Category
 from bookorbit_desktop.library.categories.custom import any_category, heads
 from bookorbit_desktop.library.custom.columns import add_column, delete_column, rename_column
 from bookorbit_desktop.library.custom.values import set_values
 from bookorbit_desktop.services.library.table_window import chosen_condition, ordered_ids
-from tests.library.categories.small_library import add_columns, build
 from tests.library.categories.test_counts import shape
-
-
-@pytest.fixture
-def books(library):
-    return build(library)
-
-
-@pytest.fixture
-def columns(books, library):
-    return add_columns(library, books)
 
 
 def listed(kind: str) -> Category:

@@ -13,17 +13,6 @@ from bookorbit_desktop.library.categories.custom_renames import merges_into, ren
 from bookorbit_desktop.library.custom import store
 from bookorbit_desktop.library.journal import steps
 from bookorbit_desktop.library.journal.run import undo
-from tests.library.categories.small_library import add_columns, build
-
-
-@pytest.fixture
-def books(library):
-    return build(library)
-
-
-@pytest.fixture
-def columns(books, library):
-    return add_columns(library, books)
 
 
 def values(column, books) -> dict[str, object]:

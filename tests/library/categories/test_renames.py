@@ -12,12 +12,7 @@ from bookorbit_desktop.library.categories.renames import merges_into, rename
 from bookorbit_desktop.library.journal import steps
 from bookorbit_desktop.library.journal.run import undo
 from bookorbit_desktop.library.store.models import Author, Book, BookAuthor
-from tests.library.categories.small_library import BOOKS, HELD, build
-
-
-@pytest.fixture
-def books(library):
-    return build(library)
+from tests.library.categories.small_library import BOOKS, HELD
 
 
 def authors_of(book_id: int) -> list[str]:
