@@ -59,6 +59,7 @@ from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.keyset import Cursor
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.queries import list_books, listing_lines
+from bookorbit_desktop.library.store.title_order import BY_TITLE
 from bookorbit_desktop.server import ServerContext
 from bookorbit_desktop.server.accounts import key_for_password, set_account
 from bookorbit_desktop.server.app import LanServer
@@ -88,7 +89,8 @@ def deep_searches(books: int) -> tuple[str, ...]:
     """`SEARCHES` from the key nine tenths of the way through the title order, as the `next`
     link of the page before it gives it."""
     key = database.obj.execute_sql(
-        "SELECT sort_title, id FROM book ORDER BY sort_title, id LIMIT 1 OFFSET ?",
+        f"SELECT {BY_TITLE.expressions} FROM book_sort_key k ORDER BY {BY_TITLE.order_by()}"
+        " LIMIT 1 OFFSET ?",
         (books * 9 // 10,),
     ).fetchone()
     return tuple(f"{href}&cursor={encode(Cursor(tuple(key)))}" for href in SEARCHES)

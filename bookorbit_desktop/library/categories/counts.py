@@ -58,7 +58,7 @@ _GROUPS = {
     ),
     "series": (_by_key("series"), "k.book_id"),
     "publishers": (_by_key("publisher"), "k.book_id"),
-    # Each language of a book (`store.book_language_schema`), by its folded key's index.
+    # Each language of a book (`store.language_schema`), by its folded key's index.
     "languages": (
         "SELECT l.key AS key, count(*) AS books, min(l.book_id) AS id FROM book_language l"
         " WHERE {among} GROUP BY l.key",

@@ -22,8 +22,8 @@ from bookorbit_desktop.library.journal.record import recording
 from bookorbit_desktop.library.journal.rules import books_label
 from bookorbit_desktop.library.metadata.covers import write_cover
 from bookorbit_desktop.library.metadata.naming import sort_title
-from bookorbit_desktop.library.store.book_languages import set_languages_of
 from bookorbit_desktop.library.store.found import check_found
+from bookorbit_desktop.library.store.languages import set_languages_of
 from bookorbit_desktop.library.store.models import Book, database
 from bookorbit_desktop.library.store.user_edits import mark_edited
 
@@ -78,7 +78,7 @@ def edit_books(
 def _columns(book: Book, changes: BookChanges) -> dict[str, Any]:
     """The book's columns this edit sets."""
     columns: dict[str, Any] = {}
-    if changes.language is not UNSET:  # the first language (`book_languages` writes them all)
+    if changes.language is not UNSET:  # the first language (`store.languages` writes them all)
         columns["language"] = changes.language[0] if changes.language else None
     if changes.title is not UNSET:
         language = columns["language"] if changes.language is not UNSET else book.language

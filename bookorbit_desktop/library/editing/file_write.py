@@ -41,7 +41,7 @@ from bookorbit_desktop.library.files.safe import FileOpError
 from bookorbit_desktop.library.metadata.covers import cover_file
 from bookorbit_desktop.library.metadata.koreader_hash import partial_md5
 from bookorbit_desktop.library.metadata.model import BookReadError
-from bookorbit_desktop.library.store.book_languages import languages_of
+from bookorbit_desktop.library.store.languages import languages_of
 from bookorbit_desktop.library.store.models import (
     ALIAS_CONTENT,
     Book,

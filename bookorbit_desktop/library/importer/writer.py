@@ -21,7 +21,7 @@ from bookorbit_desktop.gc_pause import paused_collection
 from bookorbit_desktop.library.metadata.koreader_hash import filename_md5
 from bookorbit_desktop.library.metadata.model import BookMetadata, Creator
 from bookorbit_desktop.library.metadata.naming import sort_title
-from bookorbit_desktop.library.store.book_languages import set_languages_of
+from bookorbit_desktop.library.store.languages import set_languages_of
 from bookorbit_desktop.library.store.models import (
     ALIAS_CONTENT,
     ALIAS_FILENAME,

@@ -24,7 +24,7 @@ from bookorbit_desktop.library.custom.kinds import column_of, field_of
 from bookorbit_desktop.library.metadata.author_sort import author_sort
 from bookorbit_desktop.library.metadata.covers import cover_file, write_atomically
 from bookorbit_desktop.library.store import outbox
-from bookorbit_desktop.library.store.book_languages import languages_of, set_languages_of
+from bookorbit_desktop.library.store.languages import languages_of, set_languages_of
 from bookorbit_desktop.library.store.models import (
     Book,
     ReadingState,

@@ -1,8 +1,5 @@
-"""A search's tree (`grammar.parse`) as SQL (`Condition`): a condition on the book `b`, which the
-table's order, the command line's pages and any other list of books add to their own, and a
-query of the ids of the books it finds, which the table keeps of its whole order.
-
-The fields, and what a value means in each:
+"""A search's tree (`grammar.parse`) as SQL (`Condition`): a condition on the book `b`, which
+lists of books add to their own, and a query of the ids of the books it finds. The fields:
 
     title, series, publisher    the book's text; author: any author's name; language: any of
     the book's languages; format: any file's format (epub); tags: any tag's name
@@ -17,9 +14,8 @@ The fields, and what a value means in each:
     #label       a custom column (`search.custom_fields`) as the fields of its kind (text as
                  publisher, tag-like as tags, number or rating as pages, date as published);
                  yes/no `true` or `false`; `#label:""` no value
-Plain words look in the title, authors and series, through the library's search index, as the
-filter box always has. Every value's mistake is a `SearchError` at the value's place.
-"""
+Plain words look in the title, authors and series (the search index). Every value's mistake
+is a `SearchError` at the value's place."""
 
 from __future__ import annotations
 
@@ -190,7 +186,7 @@ TEXT_PLACES = {
     "series": _Place("b.series", by_value=True, keyed="series"),  # indexed (`book_series_order`)
     # Kept folded by the stored sort keys (`store.column_keys_schema`).
     "publisher": _Place("b.publisher", keyed="publisher"),
-    # Any of a book's languages (`store.book_language_schema`), `=` by the folded key's index.
+    # Any of a book's languages (`store.language_schema`), `=` by the folded key's index.
     "language": _Place(
         "l.code", "SELECT l.book_id AS id FROM book_language l WHERE {test}", folded="l.key"
     ),

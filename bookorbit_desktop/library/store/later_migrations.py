@@ -8,7 +8,6 @@ from __future__ import annotations
 from bookorbit_desktop.library.store.author_fold_schema import author_folds
 from bookorbit_desktop.library.store.author_sort_schema import author_sort_keys
 from bookorbit_desktop.library.store.book_details_schema import book_details
-from bookorbit_desktop.library.store.book_language_schema import book_languages
 from bookorbit_desktop.library.store.book_read_schema import book_reads
 from bookorbit_desktop.library.store.calibre_schema import calibre_tables
 from bookorbit_desktop.library.store.column_keys_schema import column_keys
@@ -24,6 +23,7 @@ from bookorbit_desktop.library.store.inbox_schema import inbox_table
 from bookorbit_desktop.library.store.index_batch_schema import index_batch
 from bookorbit_desktop.library.store.journal_schema import change_journal
 from bookorbit_desktop.library.store.jumped_back_schema import jumped_back
+from bookorbit_desktop.library.store.language_schema import book_languages
 from bookorbit_desktop.library.store.lean_indexes_schema import lean_indexes
 from bookorbit_desktop.library.store.match_rating_schema import match_rating
 from bookorbit_desktop.library.store.metadata_schema import metadata_tables

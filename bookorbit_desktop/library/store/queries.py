@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from bookorbit_desktop.errors import NotFoundError
-from bookorbit_desktop.library.store.book_languages import languages_of
+from bookorbit_desktop.library.store.languages import languages_of
 from bookorbit_desktop.library.store.listing import credits
 from bookorbit_desktop.library.store.models import ReadingState, database
 from bookorbit_desktop.library.store.sql import in_list

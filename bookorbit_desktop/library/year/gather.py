@@ -11,7 +11,7 @@ from collections.abc import Collection
 
 from bookorbit_desktop.library.history.rules import DAY_SECONDS, LocalDays, hour_totals
 from bookorbit_desktop.library.reads.gather import reads_between
-from bookorbit_desktop.library.store.book_languages import languages_of
+from bookorbit_desktop.library.store.languages import languages_of
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.year.figures import (
     BookFacts,

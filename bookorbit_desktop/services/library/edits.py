@@ -23,8 +23,8 @@ from bookorbit_desktop.library.editing.removal import (
 from bookorbit_desktop.library.editing.trash import trash_supported as trash_supported
 from bookorbit_desktop.library.editing.values import SHARED_FIELDS as SHARED_FIELDS
 from bookorbit_desktop.library.editing.values import changes_from_text
-from bookorbit_desktop.library.store.book_languages import languages_of
 from bookorbit_desktop.library.store.found import check_found
+from bookorbit_desktop.library.store.languages import languages_of
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.tags.edit import edit_with_tags
 from bookorbit_desktop.library.tags.names import key, ordered, parse_tags

@@ -16,7 +16,7 @@ from bookorbit_desktop.gc_pause import paused_collection
 from bookorbit_desktop.library.custom import store as custom_store
 from bookorbit_desktop.library.custom.kinds import shown
 from bookorbit_desktop.library.store import listing, pushed_keys
-from bookorbit_desktop.library.store.book_languages import SHOWN_APART
+from bookorbit_desktop.library.store.languages import SHOWN_APART
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.library.store.sql import in_list
 from bookorbit_desktop.library.tags.names import ordered

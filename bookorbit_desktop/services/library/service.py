@@ -30,7 +30,7 @@ from bookorbit_desktop.library.reading.sources import source_label as source_lab
 from bookorbit_desktop.library.reading.values import READING_STATUSES as READING_STATUSES
 from bookorbit_desktop.library.reading.values import percent
 from bookorbit_desktop.library.store import queries
-from bookorbit_desktop.library.store.book_languages import SHOWN_APART
+from bookorbit_desktop.library.store.languages import SHOWN_APART
 from bookorbit_desktop.library.store.models import Book, BookFile, ReadingState, database
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.services.library.records import (

@@ -19,7 +19,7 @@ from bookorbit_desktop.library.importer.calibre.apply import import_calibre
 from bookorbit_desktop.library.importer.calibre.links import custom_values
 from bookorbit_desktop.library.journal import steps
 from bookorbit_desktop.library.journal.run import undo
-from bookorbit_desktop.library.store.book_languages import languages_of
+from bookorbit_desktop.library.store.languages import languages_of
 from bookorbit_desktop.library.store.models import Author, Book, BookFile, ReadingState
 from bookorbit_desktop.library.tags.store import book_tags
 

@@ -11,7 +11,7 @@ from bookorbit_desktop.library.editing.apply import edit_books
 from bookorbit_desktop.library.editing.values import BookChanges
 from bookorbit_desktop.library.importer.run import import_paths
 from bookorbit_desktop.library.metadata.reader import read_metadata
-from bookorbit_desktop.library.store.book_languages import languages_of
+from bookorbit_desktop.library.store.languages import languages_of
 from bookorbit_desktop.library.store.models import Book
 from tests.library.books import build_epub, opf2
 

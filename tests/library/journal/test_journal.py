@@ -218,7 +218,7 @@ def test_an_undo_that_another_process_took_meanwhile_is_not_taken_twice(library,
 
 def test_an_edit_of_the_languages_is_undone_and_redone_whole(library):
     """Only the second language changed: undo and redo still move the whole list."""
-    from bookorbit_desktop.library.store.book_languages import languages_of
+    from bookorbit_desktop.library.store.languages import languages_of
 
     book = add_book("Le Petit Prince", ("Antoine de Saint-Exupéry",), language="fr")
     edit_books([book.id], BookChanges(language=("fr", "en")), library)

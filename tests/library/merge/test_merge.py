@@ -197,7 +197,7 @@ def test_undo_gives_the_kept_book_its_edit_marks_as_they_were(library, copies):
 def test_the_merged_book_takes_every_language_of_the_copy_chosen(library, copies):
     """The user's languages of the other copy win (all of them, in order), whatever the first
     one; undo gives each copy its own again."""
-    from bookorbit_desktop.library.store.book_languages import languages_of
+    from bookorbit_desktop.library.store.languages import languages_of
 
     epub, pdf = copies
     edit_books([epub], BookChanges(language=("en",)), library)

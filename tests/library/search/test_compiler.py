@@ -516,7 +516,7 @@ def test_a_whole_series_publisher_or_language_is_looked_up_in_its_stored_key(
 def test_a_book_is_found_by_any_of_its_languages(books, text: str, titles: set[str]) -> None:
     """A parallel text ("fr, en") is a French book and an English one; a book without a
     language is neither."""
-    from bookorbit_desktop.library.store.book_languages import set_languages_of
+    from bookorbit_desktop.library.store.languages import set_languages_of
 
     ids = {title: book_id for book_id, title in database.execute_sql("SELECT id, title FROM book")}
     with database.atomic():

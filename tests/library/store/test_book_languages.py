@@ -5,9 +5,9 @@ removing a book removes its languages."""
 
 from __future__ import annotations
 
-from bookorbit_desktop.library.store.book_language_schema import book_languages
-from bookorbit_desktop.library.store.book_languages import languages_of, set_languages_of
 from bookorbit_desktop.library.store.db import close_database, open_database
+from bookorbit_desktop.library.store.language_schema import book_languages
+from bookorbit_desktop.library.store.languages import languages_of, set_languages_of
 from bookorbit_desktop.library.store.models import Book, database
 from tests.factories import add_book
 from tests.library.previous_schema import previous_schema_library

@@ -224,7 +224,7 @@ def test_models_agree_with_the_migrated_schema(library, model):
 # feeds' join times (`library.store.shelf_joined_schema`, kept by `library.store.shelves`), and
 # the books of a bulk write whose index rows wait for its end (`library.store.index_batch`), and
 # the Hardcover counts kept by triggers (`library.store.hardcover_tally_schema`), and every
-# language of a book (`library.store.book_languages`).
+# language of a book (`library.store.languages`).
 SQL_ONLY = {
     "change_step",
     "change_entry",

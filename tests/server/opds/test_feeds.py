@@ -461,7 +461,7 @@ async def test_serve_command_turns_the_catalog_off(library):
 
 
 async def test_a_book_of_several_languages_names_each_in_order(catalog: Catalog):
-    from bookorbit_desktop.library.store.book_languages import set_languages_of
+    from bookorbit_desktop.library.store.languages import set_languages_of
     from bookorbit_desktop.library.store.models import database
 
     dune = _library(catalog.ctx.paths)["dune"]

@@ -301,7 +301,7 @@ async def test_a_publication_describes_itself_with_the_words_of_its_description_
 
 
 async def test_a_book_of_several_languages_lists_them_in_order(catalog: Catalog):
-    from bookorbit_desktop.library.store.book_languages import set_languages_of
+    from bookorbit_desktop.library.store.languages import set_languages_of
     from bookorbit_desktop.library.store.models import database
 
     dune = _library(catalog.ctx.paths)["dune"]

@@ -4,7 +4,7 @@ shown whole by the table's records and the book panel's facts."""
 
 from __future__ import annotations
 
-from bookorbit_desktop.library.store.book_languages import languages_of
+from bookorbit_desktop.library.store.languages import languages_of
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.store.user_edits import edited_fields
 from bookorbit_desktop.services.library.service import LibraryService

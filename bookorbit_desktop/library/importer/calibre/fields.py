@@ -28,7 +28,7 @@ from bookorbit_desktop.library.metadata.languages import normalize_languages
 from bookorbit_desktop.library.metadata.naming import sort_title
 from bookorbit_desktop.library.reading.marking import Evidence, mark_read_dates
 from bookorbit_desktop.library.reading.rules import FINISHED, READ, READING, UNREAD, WANT_TO_READ
-from bookorbit_desktop.library.store.book_languages import set_languages_of
+from bookorbit_desktop.library.store.languages import set_languages_of
 from bookorbit_desktop.library.store.models import Book, ReadingState, database
 from bookorbit_desktop.library.store.user_edits import edited_fields_of
 from bookorbit_desktop.library.tags.store import set_tags_of

@@ -1,4 +1,4 @@
-"""A book's languages, in order (`book_language`, `book_language_schema`): read for many books
+"""A book's languages, in order (`book_language`, `language_schema`): read for many books
 at once, and written by the one path that keeps `book.language` the first of them.
 
 The codes are normalised tags (`metadata.languages.normalize_languages` gives them); a book

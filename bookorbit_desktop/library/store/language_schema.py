@@ -1,13 +1,13 @@
 """Schema: every language of a book, in order, `book_language` (kept in a module of its own so
 `migrations` stays within the module size, and free of the ORM; frozen like every shipped
-migration). `library.store.book_languages` reads and writes it.
+migration). `library.store.languages` reads and writes it.
 
 A book's languages are its rows by `position` (0 first), each `code` a normalised tag
 (`metadata.languages`) once; `key` is the code folded as the search compares it
 (`bookorbit_fold`). `book.language` stays the first language (the one the sort, the sort title,
 the file names and Hardcover matching go by). A write of `book.language` alone (an import, an
 edit of one language, an undo of an edit from before this schema) makes the list that language
-alone, by trigger, unless it is already the first; `book_languages.set_languages_of` writes the
+alone, by trigger, unless it is already the first; `store.languages.set_languages_of` writes the
 rows first and then `book.language`, which the trigger then leaves alone. Removing a book
 removes its rows. The index by key answers `language:=fr` and counts each language's books
 without reading a book's row; the index of second languages finds the few books with several
