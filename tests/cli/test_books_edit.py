@@ -43,7 +43,7 @@ def test_books_edit_saves_the_values(tmp_path, imported, capsys):
     assert code == 0
     out = capsys.readouterr().out
     assert out.strip() == (
-        "Saved the title, authors, series, series number, language, ISBN, description and cover "
+        "Saved the title, authors, series, series number, languages, ISBN, description and cover "
         f"of book {book}.\nTake it back with "
         f"`bookorbit-desktop --data-dir {tmp_path / 'data'} undo`."
     )

@@ -37,7 +37,7 @@ LABELS = {
     "authors": "authors",
     "series": "series",
     "series_index": "series number",
-    "language": "language",
+    "language": "languages",
     "isbn": "ISBN",
     "publisher": "publisher",
     "published": "release date",
@@ -263,7 +263,7 @@ def check_shared(changes: BookChanges, book_count: int) -> None:
     if single:
         raise InvalidValueError(
             f"The {', '.join(single)} can be changed for one book at a time; for several books "
-            "only authors, series, language and publisher."
+            "only authors, series, languages and publisher."
         )
 
 

@@ -261,10 +261,15 @@ class LibraryBrowser(QWidget):
             return
         noun = service.noun(kind)
         whose = f"of the {noun.lower()}" if kind in NOUNS else f"with the {noun}"
-        count = books(service.books_of(kind, old))
+        count = service.books_of(kind, old)
+        held = (
+            f"The book {whose} “{old}” gets"
+            if count == 1
+            else f"The {books(count)} {whose} “{old}” get"
+        )
         self._ask(
             f"Merge “{old}” into “{into}”?",
-            f"The {count} {whose} “{old}” get “{into}” instead, and “{old}” goes. " + UNDO_NOTE,
+            f"{held} “{into}” instead, and “{old}” goes. " + UNDO_NOTE,
             "&Merge",
             lambda: self._apply(lambda: service.rename(kind, old, into), kind, old, into),
         )

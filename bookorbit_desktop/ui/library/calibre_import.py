@@ -61,6 +61,9 @@ class CalibreDialog(QDialog):
         self.cancel: threading.Event | None = None  # set while the import runs
         self.folder = QLineEdit(self)
         self.folder.setPlaceholderText("The folder that holds calibre's metadata.db")
+        self.folder.setMinimumWidth(  # the hint whole, not cut to "The folder that hol…"
+            self.folder.fontMetrics().horizontalAdvance(self.folder.placeholderText()) + 28
+        )
         self.browse = QPushButton("&Browse…", self)
         self.browse.clicked.connect(
             lambda: choose_folder(self, "Choose the calibre Library", self.folder.setText)
@@ -84,7 +87,9 @@ class CalibreDialog(QDialog):
         self.buttons.accepted.connect(self._add)
         self.buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
-        form.addRow("&Library:", row)
+        library = QLabel("&Library:", self)
+        library.setBuddy(self.folder)  # a row of two widgets has no buddy of its own: no "&"
+        form.addRow(library, row)
         form.addRow("Reading &status from:", self.status)
         form.addRow("&Finish date from:", self.finish)
         form.addRow(self.step)

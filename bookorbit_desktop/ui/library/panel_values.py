@@ -2,7 +2,9 @@
 book, under its heading ("Pages (#pages)" beside the library's own Pages), its value as plain
 text (a name or value from a calibre library is never read as markup): a date as the library's
 other dates (2024-05-31), a yes/no as Yes or No, a rating in stars as the book's own rating, a
-tag-like column's values separated by commas. Without any, the section is hidden.
+tag-like column's values separated by commas, a long text that is HTML (calibre keeps its
+comments columns so) as its words, as a plain description shows them. Without any, the
+section is hidden.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QWidget
 
+from bookorbit_desktop.descriptions import is_html, plain_text
 from bookorbit_desktop.services.library.custom_columns import Column, shown
 from bookorbit_desktop.services.library.records import BookDetails
 from bookorbit_desktop.ui.library.custom_fields import BUILT_IN
@@ -25,6 +28,8 @@ def value_text(column: Column, value: Any) -> str:
         return "Yes" if value else "No"
     if column.kind_name == "rating":
         return format_rating(float(value)) or "No stars"
+    if column.kind_name == "long-text" and is_html(str(value)):
+        return plain_text(str(value))  # "Loved it", not "<p>Loved <i>it</i></p>"
     return shown(value)  # a tag-like column's values separated by commas
 
 

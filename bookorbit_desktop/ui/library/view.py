@@ -227,13 +227,16 @@ class LibraryView(QWidget):
         if row is None:
             return False
         index = self.model.index(row, 0)
+        across = self.table.horizontalScrollBar()
+        kept = across.value()  # the columns in sight stay: a sort by a column far right shows it
         # Only this book, whatever keys are held down (selectRow would follow Ctrl or Shift).
         self.table.selectionModel().setCurrentIndex(
             index,
             QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows,
         )
-        self.table.scrollTo(index)
+        self.table.scrollTo(index)  # the row in sight (and, with it, the first column)
+        across.setValue(kept)
         self.grid.setCurrentIndex(index)
         self.grid.scrollTo(index)
         return True

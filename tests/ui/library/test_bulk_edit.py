@@ -66,7 +66,7 @@ def test_several_books_take_status_rating_numbers_publisher_and_language_in_one_
     click_save(qtbot, qloop, dialog)
     assert dialog.isVisible() and save_button(dialog).text() == "Apply to 4 Books"
     assert dialog.confirm_label.text() == (
-        "This changes the series, language, publisher, series numbers (from 5), status "
+        "This changes the series, languages, publisher, series numbers (from 5), status "
         "and rating of 4 books.\n"
         "Books whose reading history has no finish date (1) are finished on: 2026-11-01.\n"
         "Edit ▸ Undo takes it back."

@@ -98,3 +98,17 @@ def test_cancel_stops_the_import_and_the_dialog_closes_once_it_has(
     assert Book.select().count() == 0
     assert steps.next_undo() is None
     assert desktop.controller.calibre.action.isEnabled()  # it may be added again
+
+
+def test_the_library_row_has_its_shortcut_and_room_for_its_hint(qtbot):
+    """The folder's label shows "Library:" with Alt+L moving to the field (not a literal
+    "&Library:"), and the field shows its hint whole."""
+    dialog = CalibreDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    form = dialog.layout()
+    label = form.labelForField(form.itemAt(0, form.ItemRole.FieldRole).layout())
+    assert label.text() == "&Library:" and label.buddy() is dialog.folder
+    hint = dialog.folder.fontMetrics().horizontalAdvance(dialog.folder.placeholderText())
+    assert dialog.folder.width() > hint

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QPoint, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -267,3 +267,25 @@ def test_a_double_click_edits_a_custom_cell_when_settings_say_so(qtbot, table):
     assert len(COLUMN_KEYS) <= index.column()  # a custom column's cell
     qtbot.keyClick(view.table.focusWidget(), Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: view.table.state() != QAbstractItemView.State.EditingState)
+
+
+def test_a_sort_by_a_column_far_right_keeps_it_in_sight(qtbot, table):
+    """The table scrolled to its last columns, a click on one's header sorts by it: the
+    selected book stays selected and the columns in sight stay (the table does not jump back
+    to the title)."""
+    book, _columns, window, view, _actions = table
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    across = view.table.horizontalScrollBar()
+    qtbot.waitUntil(lambda: across.maximum() > 0)
+    across.setValue(across.maximum())
+    header = view.table.horizontalHeader()
+    section = column_index(view, "Weight")
+    x = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
+    assert 0 < x < header.viewport().width()  # in sight
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    qtbot.waitUntil(lambda: header.sortIndicatorSection() == section)
+    qtbot.wait(200)  # the sorted rows shown
+    assert view.selected_book_ids() == [book.id]
+    assert across.value() == across.maximum()

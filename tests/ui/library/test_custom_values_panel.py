@@ -117,3 +117,16 @@ def test_the_panel_follows_an_edit_of_a_custom_cell(qtbot, qloop, desktop):
     commit(qtbot, qloop, view, editor)
     qtbot.waitUntil(lambda: "Moods:" not in dict(shown_rows(panel)))
     qloop.run_until_complete(asyncio.sleep(0))
+
+
+def test_a_long_text_in_html_shows_its_words(qtbot, library, shelf):
+    """calibre keeps a comments column's value as HTML: the panel shows its words, not its
+    tags (and nothing of a script)."""
+    dune, _emma, columns = shelf
+    review = "<p>Loved <i>it</i></p><p>Again<script>x()</script></p>"
+    set_values([dune], {columns["review"].id: review})
+    service = LibraryService(library)
+    panel = BookPanel(service.book_details, service.save_reading)
+    qtbot.addWidget(panel)
+    panel.show_book(dune)
+    assert ("Review:", "Loved it\n\nAgain") in shown_rows(panel)

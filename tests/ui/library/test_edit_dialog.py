@@ -98,7 +98,7 @@ def test_an_edit_of_several_books_asks_with_the_count_before_it_saves(qtbot, qlo
     click_save(qtbot, qloop, dialog)
     assert dialog.isVisible() and not dialog.confirm_label.isHidden()
     assert dialog.confirm_label.text() == (
-        "This changes the authors and language of 4 books.\nEdit ▸ Undo takes it back."
+        "This changes the authors and languages of 4 books.\nEdit ▸ Undo takes it back."
     )
     assert save_button(dialog).text() == "Apply to 4 Books"
     assert {Book.get_by_id(b.id).language for b in books} == {"en"}  # nothing saved yet

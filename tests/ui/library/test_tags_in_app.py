@@ -142,7 +142,7 @@ def test_merge_asks_first_and_undo_parts_the_tags(desktop, tagged, qtbot, qloop)
     box = browser.dialog
     assert isinstance(box, QMessageBox)
     assert box.text() == "Merge “Classic” into “Owned”?"
-    assert "The 1 book of the tag “Classic” get “Owned”" in box.informativeText()
+    assert "The book of the tag “Classic” gets “Owned”" in box.informativeText()
     box.button(QMessageBox.StandardButton.Cancel).click()
     assert browser_rows(view) == ["Classic (1)", "Owned (2)", "scifi (2)"]
 
