@@ -100,6 +100,7 @@ def run_edit(ctx: CliContext, args: argparse.Namespace) -> int:
     some book was left, 2 for a wrong value or id."""
     from bookorbit_desktop.library.custom.values import assignments, custom_values
     from bookorbit_desktop.library.editing import values
+    from bookorbit_desktop.library.journal import steps
     from bookorbit_desktop.library.journal.rules import field_label
     from bookorbit_desktop.library.tags.edit import edit_with_tags
     from bookorbit_desktop.library.tags.names import parse_tags
@@ -122,11 +123,17 @@ def run_edit(ctx: CliContext, args: argparse.Namespace) -> int:
         names.append("tags")
     checked = custom_values(custom)
     names += [field_label(name) for name in custom]
+    before = steps.next_undo(entries=False)
     saved = edit_with_tags(
         args.book_ids, changes, ctx.paths, add=add, remove=remove, custom=checked
     )
+    after = steps.next_undo(entries=False)
     books = "book" if len(saved) == 1 else "books"
-    print(f"Saved the {in_words(names)} of {books} {', '.join(str(b) for b in saved)}.")
+    numbers = ", ".join(str(b) for b in saved)
+    if after is None or (before is not None and after.id == before.id):  # no step: no change
+        print(f"Nothing to save: {books} {numbers} had these values already.")
+        return 0
+    print(f"Saved the {in_words(names)} of {books} {numbers}.")
     print(ctx.undo_hint())
     return 0
 

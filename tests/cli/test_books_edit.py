@@ -228,3 +228,17 @@ def test_books_edit_takes_a_list_of_languages(tmp_path, imported, capsys):
     capsys.readouterr()
     assert run(tmp_path, "books", "--search", "language:=fr", "--json") == 0
     assert len(json.loads(capsys.readouterr().out)) == 2
+
+
+def test_an_edit_that_changes_nothing_says_so_and_offers_no_undo(tmp_path, imported, capsys):
+    """The same values again: no step is recorded, so no undo is offered (an undo then would
+    take back the change before)."""
+    emma = str(imported["Emma"])
+    language = listed(tmp_path, capsys)["Emma"]["language"]
+    assert run(tmp_path, "books", "edit", emma, "--language", language) == 0
+    assert "Take it back" in capsys.readouterr().out  # its language marked as the user's
+    assert run(tmp_path, "books", "edit", emma, "--language", language) == 0
+    out = capsys.readouterr().out
+    assert out == f"Nothing to save: book {emma} had these values already.\n"
+    assert run(tmp_path, "history") == 0
+    assert capsys.readouterr().out.count("Edit “Emma”") == 1
