@@ -39,11 +39,13 @@ class CalibreStep:
     text: str
 
 
-def calibre_columns(folder: str) -> list[tuple[str, str]]:
-    """The calibre library's own columns ("#read") with calibre's kind of each ("bool"), or
-    none when `folder` holds no calibre library."""
+def calibre_columns(folder: str) -> list[tuple[str, str, str]]:
+    """The calibre library's own columns: each one's label ("#read"), name ("Read") and
+    calibre's kind ("bool"); none when `folder` holds no calibre library."""
     try:
-        return [(f"#{column.label}", column.kind) for column in read_columns(Path(folder))]
+        return [
+            (f"#{column.label}", column.name, column.kind) for column in read_columns(Path(folder))
+        ]
     except InvalidValueError:
         return []
 

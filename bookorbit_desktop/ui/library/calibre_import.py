@@ -103,11 +103,16 @@ class CalibreDialog(QDialog):
 
     def _folder_changed(self, text: str) -> None:
         columns = calibre_columns(text.strip()) if text.strip() else []
-        self.status.clear()
-        self.status.addItems([NO_STATUS, *(label for label, _ in columns)])
+        for combo, none, kinds in (
+            (self.status, NO_STATUS, None),
+            (self.finish, NO_FINISH, "datetime"),
+        ):
+            combo.clear()
+            combo.addItem(none)
+            for label, name, kind in columns:  # "Date read (#date_read)"
+                if kinds is None or kind == kinds:
+                    combo.addItem(f"{name} ({label})", label)
         self.status.setEnabled(bool(columns))
-        self.finish.clear()
-        self.finish.addItems([NO_FINISH, *(label for label, k in columns if k == "datetime")])
         self._status_changed()
         self.add.setEnabled(bool(text.strip()))
 
@@ -116,14 +121,13 @@ class CalibreDialog(QDialog):
         self.finish.setEnabled(self.status_column() is not None and self.finish.count() > 1)
 
     def status_column(self) -> str | None:
-        chosen = self.status.currentText()
-        return None if chosen in ("", NO_STATUS) else chosen
+        """The label of the column chosen for the reading status ("#read"); None: none."""
+        chosen: str | None = self.status.currentData()
+        return chosen
 
     def finished_column(self) -> str | None:
-        chosen = self.finish.currentText()
-        if self.status_column() is None or chosen in ("", NO_FINISH):
-            return None
-        return chosen
+        chosen: str | None = self.finish.currentData()
+        return None if self.status_column() is None else chosen
 
     def _add(self) -> None:
         if self.cancel is None:

@@ -37,13 +37,14 @@ def open_dialog(desktop, qloop, tmp_path) -> CalibreDialog:  # noqa: F811
 def test_a_calibre_library_added_from_the_file_menu(desktop, qloop, tmp_path):  # noqa: F811
     dialog = open_dialog(desktop, qloop, tmp_path)
     offered = [dialog.status.itemText(i) for i in range(dialog.status.count())]
-    assert offered[:3] == [NO_STATUS, "#read", "#status"]
+    assert offered[:3] == [NO_STATUS, "Read (#read)", "Status (#status)"]  # name and label
     dates = [dialog.finish.itemText(i) for i in range(dialog.finish.count())]
-    assert dates == [NO_FINISH, "#bought", "#date_read"]  # calibre's date columns only
+    assert dates == [NO_FINISH, "Bought (#bought)", "Date read (#date_read)"]  # dates only
     assert not dialog.finish.isEnabled()  # it dates what the status column marks read
-    dialog.status.setCurrentText("#read")
+    dialog.status.setCurrentText("Read (#read)")
     assert dialog.finish.isEnabled()
-    dialog.finish.setCurrentText("#date_read")
+    dialog.finish.setCurrentText("Date read (#date_read)")
+    assert (dialog.status_column(), dialog.finished_column()) == ("#read", "#date_read")
     shown: list[tuple[int, int, str]] = []  # the bar and its words after each step shown
     show_step = dialog.show_step
 
@@ -76,7 +77,7 @@ def test_cancel_stops_the_import_and_the_dialog_closes_once_it_has(
     tmp_path,
 ):
     dialog = open_dialog(desktop, qloop, tmp_path)
-    dialog.status.setCurrentText("#read")
+    dialog.status.setCurrentText("Read (#read)")
     with IMPORT_LOCK:  # another import runs: this one waits for it, its dialog showing
         dialog.add.click()
         run_until(qloop, lambda: dialog.bar.isVisible())
