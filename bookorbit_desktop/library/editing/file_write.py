@@ -159,6 +159,7 @@ def write_into_files(
                 partial(rewrite_epub, path, values=values, cover=cover),
                 check=partial(_check, title=values.title),
                 mode_of=path,
+                expect=(kept.size, kept.sha256),  # the file the backup holds
             )
         except (BookReadError, FileOpError, OSError) as error:
             _drop_backup(backup)
@@ -309,6 +310,7 @@ def restore_backups(
                 partial(shutil.copyfile, backup),
                 check=check_backup,
                 mode_of=path if path.exists() else None,
+                expect=safe.digest(path) if path.exists() else None,
             )
         except (FileOpError, OSError) as error:
             raise _not_written(path, error) from error

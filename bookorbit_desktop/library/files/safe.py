@@ -200,9 +200,12 @@ def write_file(
     *,
     check: Callable[[Path], object] | None = None,
     mode_of: Path | None = None,
+    expect: tuple[int, str] | None = None,
 ) -> Copied:
     """Put what `produce(temp)` writes in place of `target` (atomically), once `check(temp)`
-    passed; `check` raises to refuse. The file gets `mode_of`'s permissions when given."""
+    passed; `check` raises to refuse. The file gets `mode_of`'s permissions when given. With
+    `expect` (a size and SHA-256), `target` must still hold those bytes just before the rename:
+    a file another program changed, replaced or removed meanwhile is left as it is."""
 
     def write(temp: Path) -> None:
         produce(temp)
@@ -211,7 +214,14 @@ def write_file(
         if mode_of is not None:
             shutil.copymode(mode_of, temp)
 
-    return _place(target, target, write, check, None, False, True)
+    def checked(temp: Path) -> None:
+        if check is not None:
+            check(temp)
+        if expect is not None and not matches(target, *expect):
+            why = "another program replaced or removed it meanwhile, and what it left was kept"
+            raise FileOpError(target, why)
+
+    return _place(target, target, write, checked, None, False, True)
 
 
 def _place(

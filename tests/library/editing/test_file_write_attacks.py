@@ -1,0 +1,131 @@
+"""Writing a book with several languages into its EPUB file, attacked from outside with real
+processes and real files: another program replacing or removing the book while it is written,
+a full disk where the book lives, and the book on another drive than the library."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from bookorbit_desktop.config import resolve_paths
+from bookorbit_desktop.library.editing.apply import edit_books
+from bookorbit_desktop.library.editing.file_write import backups_dir
+from bookorbit_desktop.library.editing.values import BookChanges
+from bookorbit_desktop.library.files import safe
+from bookorbit_desktop.library.metadata.reader import read_metadata
+from bookorbit_desktop.library.store.db import close_database, open_database
+from tests.factories import add_book, make_epub
+from tests.library.files.file_child import namespaces_or_skip, run_child
+from tests.new_library import new_library
+
+LANGUAGES = ("fr", "en", "pt-BR")
+
+
+def _library(base: Path, book: Path) -> tuple[Path, int]:
+    """A data folder whose one book, at `book`, has several languages to write."""
+    data = base / "data"
+    data.mkdir(parents=True)
+    paths = resolve_paths(data)
+    new_library(paths.db_file)
+    open_database(paths.db_file)
+    try:
+        row = add_book("Dune", ["Frank Herbert"], file=book)
+        edit_books([row.id], BookChanges(title="Dune (edited)", language=LANGUAGES), paths)
+    finally:
+        close_database()
+    return data, row.id
+
+
+def _temps(*roots: Path) -> list[Path]:
+    return [p for root in roots for p in root.rglob(f"{safe.TEMP_PREFIX}*")]
+
+
+@pytest.mark.parametrize("clash", ["replaced", "removed"])
+def test_a_book_another_program_changes_during_the_write_keeps_that_program_s_version(
+    tmp_path, clash
+):
+    """Another program replaces (or removes) the book before each file step of the write, up
+    to the rename: what it left is never lost or undone. A replaced book is either written
+    from its new version (kept as the backup) or left as that program left it, with the
+    reason; a removed book is never brought back. Only a change in the instant between the
+    last check and the rename itself goes unseen (no portable rename checks what it
+    replaces)."""
+    step, renamed = 0, False
+    while not renamed:
+        step += 1
+        base = tmp_path / f"run{step}"
+        path = make_epub(base / "books" / "dune.epub", "Dune", ["Frank Herbert"])
+        theirs = make_epub(base / "theirs.epub", "Dune", ["Frank Herbert"], body="Their edit.")
+        data, book_id = _library(base, path)
+        other = f'cp "{theirs}" "{path}.new" && mv "{path}.new" "{path}"'
+        if clash == "removed":
+            other = f'rm "{path}"'
+        run = run_child(data, "write", book_id, kill_at=step, clash=other)
+        assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr[-2000:]
+        assert "CLASH before" in run.stderr, step  # the sweep ends at the rename
+        renamed = "CLASH before replace" in run.stderr
+        if renamed:
+            continue
+        out = json.loads(run.stdout)
+        backups = [b.read_bytes() for b in backups_dir(resolve_paths(data)).glob("*")]
+        if clash == "removed":
+            assert not path.exists() and backups == [], (step, out)
+        elif path.read_bytes() != theirs.read_bytes():
+            assert out == {"done": 1} and backups == [theirs.read_bytes()], (step, out)
+            assert read_metadata(path).languages == list(LANGUAGES)
+        if "error" in out:
+            assert out["error"].startswith(f"{path} was not changed: "), (step, out)
+            assert backups == [], (step, out)
+        assert _temps(base) == [], step
+    assert step > 3
+
+
+def test_a_full_disk_where_the_book_lives_leaves_it_as_it_was(tmp_path):
+    """The book's own drive (a 1 MB tmpfs, in a private mount namespace) has no room for the
+    written copy: the user is told the disk is full, the book keeps its bytes, no temporary
+    file is left on that drive and no backup in the library's."""
+    namespaces_or_skip()
+    stage = make_epub(tmp_path / "stage" / "big.epub", "Dune", ["Frank Herbert"])
+    with zipfile.ZipFile(stage, "a") as archive:  # 600 KB that do not compress
+        archive.writestr("OEBPS/noise.bin", os.urandom(600 << 10), zipfile.ZIP_STORED)
+    books = tmp_path / "books"
+    path = books / "big.epub"
+    shutil.copytree(stage.parent, books)
+    data, book_id = _library(tmp_path, path)
+    small = f'mount -t tmpfs -o size=1m tmpfs "{books}" && cp -p "{stage}" "{path}"'
+    listing = f'ls -A "{books}" && cmp "{stage}" "{path}" && echo same'
+    run = run_child(data, "write", book_id, setup=small, after=listing)
+    result, *left = run.stdout.splitlines()
+    assert json.loads(result) == {
+        "error": f"{path} was not changed: the disk holding {books} is full."
+    }, run.stderr[-2000:]
+    assert left == ["big.epub", "same"]  # the book untouched, nothing else on its drive
+    assert list(backups_dir(resolve_paths(data)).iterdir()) == []
+
+
+def test_a_book_on_another_drive_is_written_there(tmp_path):
+    """The book on another file system than the library (/dev/shm): the new file is made in
+    the book's own folder and renamed there, with every language, and its backup is the old
+    book."""
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or shm.stat().st_dev == tmp_path.stat().st_dev:
+        pytest.skip("needs /dev/shm on a file system of its own")
+    folder = Path(tempfile.mkdtemp(dir=shm))
+    try:
+        path = make_epub(folder / "dune.epub", "Dune", ["Frank Herbert"])
+        before = path.read_bytes()
+        data, book_id = _library(tmp_path, path)
+        run = run_child(data, "write", book_id)
+        assert json.loads(run.stdout) == {"done": 1}, run.stderr[-2000:]
+        assert read_metadata(path).languages == list(LANGUAGES)
+        assert os.listdir(folder) == ["dune.epub"]
+        backups = list(backups_dir(resolve_paths(data)).iterdir())
+        assert [b.read_bytes() for b in backups] == [before]
+    finally:
+        shutil.rmtree(folder)
