@@ -201,11 +201,14 @@ def write_file(
     check: Callable[[Path], object] | None = None,
     mode_of: Path | None = None,
     expect: tuple[int, str] | None = None,
+    keep_record: bool = False,
 ) -> Copied:
     """Put what `produce(temp)` writes in place of `target` (atomically), once `check(temp)`
     passed; `check` raises to refuse. The file gets `mode_of`'s permissions when given. With
     `expect` (a size and SHA-256), `target` must still hold those bytes just before the rename:
-    a file another program changed, replaced or removed meanwhile is left as it is."""
+    a file another program changed, replaced or removed meanwhile is left as it is. With
+    `keep_record` the journal row stays (`forget` it once the write is recorded elsewhere):
+    `rewritten` then lists a write a stopped process put in place but had yet to record."""
 
     def write(temp: Path) -> None:
         produce(temp)
@@ -221,7 +224,7 @@ def write_file(
             why = "another program replaced or removed it meanwhile, and what it left was kept"
             raise FileOpError(target, why)
 
-    return _place(target, target, write, checked, None, False, True)
+    return _place(target, target, write, checked, None, keep_record, True)
 
 
 def _place(
@@ -326,6 +329,17 @@ def record_of(target: Path | str) -> Record | None:
     if found is None:
         return None
     return Record(int(found[0]), int(found[1]), str(found[2]), found[3])
+
+
+def rewritten() -> list[tuple[int, Path, int, str]]:
+    """The files `write_file` put in place with `keep_record` whose row is still there (the
+    process stopped before recording them): (row, file, size, SHA-256), once `recover` ran."""
+    rows = database.execute_sql(
+        "SELECT id, target, size, sha256 FROM file_copy"
+        " WHERE state = ? AND move_id IS NULL AND source = target ORDER BY id",
+        (PLACED,),
+    ).fetchall()
+    return [(int(r[0]), Path(r[1]), int(r[2]), str(r[3])) for r in rows]
 
 
 def note_written(row: int, sha256: str) -> None:

@@ -1,6 +1,6 @@
 """Writing a book with several languages into its EPUB file, attacked from outside with real
-processes and real files: another program replacing or removing the book while it is written,
-a full disk where the book lives, and the book on another drive than the library."""
+processes and real files: a kill at every step, another program replacing or removing the book
+while it is written, a full disk where the book lives, the book on another drive."""
 
 from __future__ import annotations
 
@@ -15,11 +15,20 @@ import pytest
 
 from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.library.editing.apply import edit_books
-from bookorbit_desktop.library.editing.file_write import backups_dir
+from bookorbit_desktop.library.editing.file_write import (
+    backed_up,
+    backups_dir,
+    restore_backups,
+    write_into_files,
+)
+from bookorbit_desktop.library.editing.removal import repair_files
 from bookorbit_desktop.library.editing.values import BookChanges
 from bookorbit_desktop.library.files import safe
+from bookorbit_desktop.library.metadata.koreader_hash import partial_md5
 from bookorbit_desktop.library.metadata.reader import read_metadata
+from bookorbit_desktop.library.reading.pushes import resolve_document
 from bookorbit_desktop.library.store.db import close_database, open_database
+from bookorbit_desktop.library.store.models import BookFile
 from tests.factories import add_book, make_epub
 from tests.library.files.file_child import namespaces_or_skip, run_child
 from tests.new_library import new_library
@@ -129,3 +138,39 @@ def test_a_book_on_another_drive_is_written_there(tmp_path):
         assert [b.read_bytes() for b in backups] == [before]
     finally:
         shutil.rmtree(folder)
+
+
+def test_a_write_killed_at_any_step_leaves_the_book_whole_and_the_library_agreeing(tmp_path):
+    """The write killed with SIGKILL before each file step and each database write, then the
+    repair the window and the command line run as they start: the book is the old file or the
+    whole new one with every language, the library records the file that is there (its size
+    and KOReader document id), no temporary file is left, writing again succeeds, and putting
+    the backups back one by one ends at the old file."""
+    step, finished = 0, False
+    while not finished:
+        step += 1
+        base = tmp_path / f"run{step}"
+        path = make_epub(base / "books" / "dune.epub", "Dune", ["Frank Herbert"])
+        before = path.read_bytes()
+        data, book_id = _library(base, path)
+        run = run_child(data, "write", book_id, kill_at=step, writes=True)
+        finished = run.returncode == 0
+        assert finished or run.returncode == -9, run.stderr[-2000:]
+        paths = resolve_paths(data)
+        open_database(paths.db_file)
+        try:
+            repair_files()
+            if path.read_bytes() != before:
+                assert read_metadata(path).languages == list(LANGUAGES), step
+            row = BookFile.get(BookFile.book == book_id)
+            assert (row.size, row.partial_md5) == (path.stat().st_size, partial_md5(path)), step
+            assert resolve_document(row.partial_md5).book_id == book_id
+            assert _temps(base) == [], step
+            write_into_files(paths, book_id)
+            assert read_metadata(path).languages == list(LANGUAGES)
+            while backed_up(paths, [book_id]):
+                restore_backups(paths, book_id)
+            assert path.read_bytes() == before, step
+        finally:
+            close_database()
+    assert step > 10
