@@ -206,9 +206,13 @@ def write_file(
     """Put what `produce(temp)` writes in place of `target` (atomically), once `check(temp)`
     passed; `check` raises to refuse. The file gets `mode_of`'s permissions when given. With
     `expect` (a size and SHA-256), `target` must still hold those bytes just before the rename:
-    a file another program changed, replaced or removed meanwhile is left as it is. With
+    a file another program changed, replaced or removed meanwhile is left as it is. A
+    read-only `target` (write permission for no one) is refused. With
     `keep_record` the journal row stays (`forget` it once the write is recorded elsewhere):
     `rewritten` then lists a write a stopped process put in place but had yet to record."""
+
+    if os.path.exists(target) and not os.stat(target).st_mode & 0o222:
+        raise FileOpError(target, "the file is read-only")
 
     def write(temp: Path) -> None:
         produce(temp)

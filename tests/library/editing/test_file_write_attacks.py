@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import tempfile
 import zipfile
 from pathlib import Path
@@ -174,3 +175,19 @@ def test_a_write_killed_at_any_step_leaves_the_book_whole_and_the_library_agreei
         finally:
             close_database()
     assert step > 10
+
+
+def test_a_read_only_book_is_left_as_it_is_and_the_user_told_why(tmp_path):
+    """The user made the book read-only (its folder still writable, so a rename could replace
+    it): the write is refused with that reason, the book keeps its bytes and its mode, and
+    neither a backup nor a temporary file is left."""
+    path = make_epub(tmp_path / "books" / "dune.epub", "Dune", ["Frank Herbert"])
+    before = path.read_bytes()
+    data, book_id = _library(tmp_path, path)
+    os.chmod(path, 0o444)
+    run = run_child(data, "write", book_id)
+    assert json.loads(run.stdout) == {"error": f"{path} was not changed: the file is read-only."}, (
+        run.stderr[-2000:]
+    )
+    assert path.read_bytes() == before and stat.S_IMODE(path.stat().st_mode) == 0o444
+    assert list(backups_dir(resolve_paths(data)).iterdir()) == [] and _temps(tmp_path) == []
