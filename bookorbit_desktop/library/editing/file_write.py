@@ -323,19 +323,27 @@ def restore_backups(
     now, restored = clock(), []
     for row in BookFile.select().where(BookFile.id.in_(list(backups))):
         backup, path = backups[row.id], _real(row)
-        check_backup(backup, path)
-        try:
-            put_back = safe.write_file(
-                path,
-                partial(shutil.copyfile, backup),
-                check=check_backup,
-                mode_of=path if path.exists() else None,
-                expect=safe.digest(path) if path.exists() else None,
-                keep_record=True,
-            )
-        except (FileOpError, OSError) as error:
-            raise _not_written(path, error) from error
+        record = safe.record_of(backup)
+        if record is not None and safe.matches(path, record.size, record.sha256):
+            put_back = None  # a restore that stopped before removing the backup put it back
+        else:
+            put_back = _put_back(backup, path).record
         restored.append(_record(row, path, str(backup), now))
-        safe.forget(put_back.record)
+        safe.forget(put_back)
         _drop_backup(backup)
     return restored
+
+
+def _put_back(backup: Path, path: Path) -> safe.Copied:
+    check_backup(backup, path)
+    try:
+        return safe.write_file(
+            path,
+            partial(shutil.copyfile, backup),
+            check=check_backup,
+            mode_of=path if path.exists() else None,
+            expect=safe.digest(path) if path.exists() else None,
+            keep_record=True,
+        )
+    except (FileOpError, OSError) as error:
+        raise _not_written(path, error) from error

@@ -191,3 +191,40 @@ def test_a_read_only_book_is_left_as_it_is_and_the_user_told_why(tmp_path):
     )
     assert path.read_bytes() == before and stat.S_IMODE(path.stat().st_mode) == 0o444
     assert list(backups_dir(resolve_paths(data)).iterdir()) == [] and _temps(tmp_path) == []
+
+
+def test_a_restore_killed_at_any_step_can_be_finished(tmp_path):
+    """Restore File from Backup killed with SIGKILL before each file step and database write,
+    then the repair run at start: the book is the written file or the old one, the library
+    records the file that is there, and restoring again finishes, ending at the old file with
+    no backup left (a backup already put back is not refused as a changed book)."""
+    step, finished = 0, False
+    while not finished:
+        step += 1
+        base = tmp_path / f"run{step}"
+        path = make_epub(base / "books" / "dune.epub", "Dune", ["Frank Herbert"])
+        before = path.read_bytes()
+        data, book_id = _library(base, path)
+        paths = resolve_paths(data)
+        open_database(paths.db_file)
+        try:
+            write_into_files(paths, book_id)
+        finally:
+            close_database()
+        written = path.read_bytes()
+        run = run_child(data, "restore", book_id, kill_at=step, writes=True)
+        finished = run.returncode == 0
+        assert finished or run.returncode == -9, run.stderr[-2000:]
+        open_database(paths.db_file)
+        try:
+            repair_files()
+            assert path.read_bytes() in (before, written), step
+            row = BookFile.get(BookFile.book == book_id)
+            assert (row.size, row.partial_md5) == (path.stat().st_size, partial_md5(path)), step
+            assert _temps(base) == [], step
+            if backed_up(paths, [book_id]):
+                restore_backups(paths, book_id)
+            assert path.read_bytes() == before and not backed_up(paths, [book_id]), step
+        finally:
+            close_database()
+    assert step > 5
