@@ -33,6 +33,7 @@ from pathlib import Path
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.durable import sync_path
+from bookorbit_desktop.library.files.at_work import Busy, alone, at_work
 from bookorbit_desktop.library.store.models import database
 
 log = logging.getLogger(__name__)
@@ -241,6 +242,25 @@ def _place(
     replace: bool,
     temp: Path | None = None,
 ) -> Copied:
+    """`_placed`, while this process is known to be writing files (`at_work`)."""
+    try:
+        with at_work():
+            return _placed(source, target, write, check, move_id, keep_record, replace, temp)
+    except Busy:
+        why = "another BookOrbit process is finishing the file work a stopped one left; try again"
+        raise FileOpError(target, why) from None
+
+
+def _placed(
+    source: Path,
+    target: Path,
+    write: Callable[[Path], tuple[int, str] | None],
+    check: Callable[[Path], object] | None,
+    move_id: int | None,
+    keep_record: bool,
+    replace: bool,
+    temp: Path | None = None,
+) -> Copied:
     temp = temp or temp_beside(target)
     row = _begin(source, target, temp, move_id, keep_record)
     try:
@@ -405,7 +425,13 @@ def adopt(source: Path, target: Path, move_id: int) -> None:
 def recover() -> int:
     """Finish the journal of copies a stopped process left: a temporary file still there is
     removed with its row; a copy whose rename happened (its temporary file gone, the target
-    with the size and checksum recorded just before the rename) is placed. How many."""
+    with the size and checksum recorded just before the rename) is placed. How many. Nothing
+    while another process (or thread) is writing a file: its rows are not left, but in use."""
+    with alone() as free:
+        return _recover() if free else 0
+
+
+def _recover() -> int:
     rows = database.execute_sql(
         "SELECT id, temp, target, size, sha256, keep FROM file_copy WHERE state = ?", (WRITING,)
     ).fetchall()

@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import stat
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -227,4 +228,28 @@ def test_a_restore_killed_at_any_step_can_be_finished(tmp_path):
             assert path.read_bytes() == before and not backed_up(paths, [book_id]), step
         finally:
             close_database()
+    assert step > 5
+
+
+def test_a_repair_started_by_another_process_leaves_a_running_write_alone(tmp_path):
+    """The command line (or the window) starting beside a running write repairs what stopped
+    processes left, before each file step of that write: the running write's temporary files
+    are not taken for leftovers, and it finishes."""
+    step, clashed = 0, True
+    while clashed:
+        step += 1
+        base = tmp_path / f"run{step}"
+        path = make_epub(base / "books" / "dune.epub", "Dune", ["Frank Herbert"])
+        data, book_id = _library(base, path)
+        repair = (
+            f"env -u KILL_AT -u CLASH -u KILL_WRITES {sys.executable} -m"
+            f' tests.library.files.file_child "{data / "library.sqlite3"}" "{data}" repair'
+        )
+        run = run_child(data, "write", book_id, kill_at=step, clash=repair)
+        assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr[-2000:]
+        clashed = "CLASH before" in run.stderr
+        assert json.loads(run.stdout.splitlines()[-1]) == {"done": 1}, (step, run.stdout)
+        assert read_metadata(path).languages == list(LANGUAGES), step
+        assert len(list(backups_dir(resolve_paths(data)).iterdir())) == 1, step
+        assert _temps(base) == [], step
     assert step > 5
