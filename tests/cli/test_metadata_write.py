@@ -33,3 +33,35 @@ def test_write_then_restore(tmp_path, capsys):
     assert book.read_bytes() == original
     assert _run(tmp_path, "metadata", "write", "1", "--restore") == 1
     assert "no backup" in capsys.readouterr().err
+
+
+def test_undo_and_restore_after_writing_several_languages(tmp_path, capsys):
+    """Edit ▸ Undo gives the library its earlier languages (the file keeps what was written,
+    as the docs say); --restore then puts the file's own languages back, a write at a time."""
+    from bookorbit_desktop.library.store.book_languages import languages_of
+    from bookorbit_desktop.library.store.db import close_database, open_database
+
+    def library_languages() -> list[str]:
+        open_database(tmp_path / "data" / "library.sqlite3")
+        try:
+            return languages_of([1])[1]
+        finally:
+            close_database()
+
+    book = make_epub(tmp_path / "in" / "dune.epub", "Dune", ("Frank Herbert",), language="de")
+    original = book.read_bytes()
+    assert _run(tmp_path, "import", str(book)) == 0
+    assert _run(tmp_path, "books", "edit", "1", "--language", "en,fr") == 0
+    assert _run(tmp_path, "metadata", "write", "1") == 0
+    assert _run(tmp_path, "books", "edit", "1", "--language", "fr,pt-BR,en") == 0
+    assert _run(tmp_path, "metadata", "write", "1") == 0
+    assert read_metadata(book).languages == ["fr", "pt-BR", "en"]
+    assert _run(tmp_path, "undo") == 0
+    assert library_languages() == ["en", "fr"]
+    assert read_metadata(book).languages == ["fr", "pt-BR", "en"]
+    assert _run(tmp_path, "metadata", "write", "1", "--restore") == 0
+    assert read_metadata(book).languages == ["en", "fr"]
+    assert _run(tmp_path, "metadata", "write", "1", "--restore") == 0
+    assert book.read_bytes() == original and read_metadata(book).languages == ["de"]
+    assert library_languages() == ["en", "fr"]
+    capsys.readouterr()

@@ -8,7 +8,9 @@ A write (`write_into_files`), for each EPUB file of the book, through the safe f
 2. writes the new book under a temporary name beside the old one, reads it back with the
    importer's reader (it must carry the written title), and puts it in place;
 3. records the file's new size, time and KOReader document id, keeping the old id as an alias
-   of the book, so a device that holds the old file still syncs its progress and highlights.
+   of the book, so a device that holds the old file still syncs its progress and highlights
+   (a process stopped between 2 and 3 leaves the write in the journal: `settle_writes`, run
+   as the window and the command line start and before the next write, records it).
 A failure at any step (a full disk, a folder BookOrbit may not write in, a damaged book) leaves
 that file as it was, no backup of it and nothing else behind, and says why; a book's files
 written before it stay written, each with its backup.
@@ -143,6 +145,7 @@ def write_into_files(
         cover = cover_file(paths, book.cover_path).read_bytes()
     written = []
     recover()
+    settle_writes(clock=clock)
     for row in files:
         path = _real(row)
         backup = _backup_path(paths, book_id, row.id, path.name, now)
@@ -159,6 +162,8 @@ def write_into_files(
                 partial(rewrite_epub, path, values=values, cover=cover),
                 check=partial(_check, title=values.title),
                 mode_of=path,
+                expect=(kept.size, kept.sha256),  # the file the backup holds
+                keep_record=True,
             )
         except (BookReadError, FileOpError, OSError) as error:
             _drop_backup(backup)
@@ -166,7 +171,22 @@ def write_into_files(
         if kept.record is not None:
             safe.note_written(kept.record, new.sha256)
         written.append(_record(row, path, str(backup), now))
+        safe.forget(new.record)
     return written
+
+
+def settle_writes(*, clock: Callable[[], float] = time.time) -> int:
+    """Record the files a stopped write or restore put in place but had yet to record (their
+    size and KOReader document id), so the library and the files agree again; run after
+    `recover`. How many."""
+    left = safe.rewritten()
+    for row, path, size, sha in left:
+        if safe.matches(path, size, sha):
+            for book_file in BookFile.select():
+                if _real(book_file) == path:
+                    _record(book_file, path, "", clock())
+        safe.forget(row)
+    return len(left)
 
 
 def _real(row: BookFile) -> Path:
@@ -290,6 +310,7 @@ def restore_backups(
     """Put the newest backup of each of the book's files back (the file as it was before the
     last write) and remove the backup."""
     recover()  # also removes what a stopped write left in the backups' folder
+    settle_writes(clock=clock)
     backups = newest_backups(paths, book_id)
     if not backups:
         book = Book.get_or_none(Book.id == book_id)
@@ -302,16 +323,27 @@ def restore_backups(
     now, restored = clock(), []
     for row in BookFile.select().where(BookFile.id.in_(list(backups))):
         backup, path = backups[row.id], _real(row)
-        check_backup(backup, path)
-        try:
-            safe.write_file(
-                path,
-                partial(shutil.copyfile, backup),
-                check=check_backup,
-                mode_of=path if path.exists() else None,
-            )
-        except (FileOpError, OSError) as error:
-            raise _not_written(path, error) from error
+        record = safe.record_of(backup)
+        if record is not None and safe.matches(path, record.size, record.sha256):
+            put_back = None  # a restore that stopped before removing the backup put it back
+        else:
+            put_back = _put_back(backup, path).record
         restored.append(_record(row, path, str(backup), now))
+        safe.forget(put_back)
         _drop_backup(backup)
     return restored
+
+
+def _put_back(backup: Path, path: Path) -> safe.Copied:
+    check_backup(backup, path)
+    try:
+        return safe.write_file(
+            path,
+            partial(shutil.copyfile, backup),
+            check=check_backup,
+            mode_of=path if path.exists() else None,
+            expect=safe.digest(path) if path.exists() else None,
+            keep_record=True,
+        )
+    except (FileOpError, OSError) as error:
+        raise _not_written(path, error) from error

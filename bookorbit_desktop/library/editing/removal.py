@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bookorbit_desktop.config import Paths
+from bookorbit_desktop.library.editing.file_write import settle_writes
 from bookorbit_desktop.library.editing.trash import carry_out, check_trash, intend
 from bookorbit_desktop.library.editing.trash_back import roll_back
 from bookorbit_desktop.library.files.moves import recover
@@ -126,7 +127,7 @@ def repair_files() -> int:
     to move to the trash), before anything else touches the
     files: the window calls it as it starts, the command line before a command that writes.
     How many files it finished."""
-    return recover() + roll_back() + finish_trashing()
+    return recover() + settle_writes() + roll_back() + finish_trashing()
 
 
 def _take_away(book_id: int, now: float) -> str | None:

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.library.durable import sync_path
+from bookorbit_desktop.library.files.at_work import Busy, alone, at_work
 from bookorbit_desktop.library.store.models import database
 
 log = logging.getLogger(__name__)
@@ -200,9 +201,19 @@ def write_file(
     *,
     check: Callable[[Path], object] | None = None,
     mode_of: Path | None = None,
+    expect: tuple[int, str] | None = None,
+    keep_record: bool = False,
 ) -> Copied:
     """Put what `produce(temp)` writes in place of `target` (atomically), once `check(temp)`
-    passed; `check` raises to refuse. The file gets `mode_of`'s permissions when given."""
+    passed; `check` raises to refuse. The file gets `mode_of`'s permissions when given. With
+    `expect` (a size and SHA-256), `target` must still hold those bytes just before the rename:
+    a file another program changed, replaced or removed meanwhile is left as it is. A
+    read-only `target` (write permission for no one) is refused. With
+    `keep_record` the journal row stays (`forget` it once the write is recorded elsewhere):
+    `rewritten` then lists a write a stopped process put in place but had yet to record."""
+
+    if os.path.exists(target) and not os.stat(target).st_mode & 0o222:
+        raise FileOpError(target, "the file is read-only")
 
     def write(temp: Path) -> None:
         produce(temp)
@@ -211,10 +222,36 @@ def write_file(
         if mode_of is not None:
             shutil.copymode(mode_of, temp)
 
-    return _place(target, target, write, check, None, False, True)
+    def checked(temp: Path) -> None:
+        if check is not None:
+            check(temp)
+        if expect is not None and not matches(target, *expect):
+            why = "another program replaced or removed it meanwhile, and what it left was kept"
+            raise FileOpError(target, why)
+
+    return _place(target, target, write, checked, None, keep_record, True)
 
 
 def _place(
+    source: Path,
+    target: Path,
+    write: Callable[[Path], tuple[int, str] | None],
+    check: Callable[[Path], object] | None,
+    move_id: int | None,
+    keep_record: bool,
+    replace: bool,
+    temp: Path | None = None,
+) -> Copied:
+    """`_placed`, while this process is known to be writing files (`at_work`)."""
+    try:
+        with at_work():
+            return _placed(source, target, write, check, move_id, keep_record, replace, temp)
+    except Busy:
+        why = "another BookOrbit process is finishing the file work a stopped one left; try again"
+        raise FileOpError(target, why) from None
+
+
+def _placed(
     source: Path,
     target: Path,
     write: Callable[[Path], tuple[int, str] | None],
@@ -318,6 +355,17 @@ def record_of(target: Path | str) -> Record | None:
     return Record(int(found[0]), int(found[1]), str(found[2]), found[3])
 
 
+def rewritten() -> list[tuple[int, Path, int, str]]:
+    """The files `write_file` put in place with `keep_record` whose row is still there (the
+    process stopped before recording them): (row, file, size, SHA-256), once `recover` ran."""
+    rows = database.execute_sql(
+        "SELECT id, target, size, sha256 FROM file_copy"
+        " WHERE state = ? AND move_id IS NULL AND source = target ORDER BY id",
+        (PLACED,),
+    ).fetchall()
+    return [(int(r[0]), Path(r[1]), int(r[2]), str(r[3])) for r in rows]
+
+
 def note_written(row: int, sha256: str) -> None:
     """Record, with a backup's row, the SHA-256 of the file written in place of its source."""
     database.execute_sql("UPDATE file_copy SET written_sha256 = ? WHERE id = ?", (sha256, row))
@@ -377,7 +425,13 @@ def adopt(source: Path, target: Path, move_id: int) -> None:
 def recover() -> int:
     """Finish the journal of copies a stopped process left: a temporary file still there is
     removed with its row; a copy whose rename happened (its temporary file gone, the target
-    with the size and checksum recorded just before the rename) is placed. How many."""
+    with the size and checksum recorded just before the rename) is placed. How many. Nothing
+    while another process (or thread) is writing a file: its rows are not left, but in use."""
+    with alone() as free:
+        return _recover() if free else 0
+
+
+def _recover() -> int:
     rows = database.execute_sql(
         "SELECT id, temp, target, size, sha256, keep FROM file_copy WHERE state = ?", (WRITING,)
     ).fetchall()

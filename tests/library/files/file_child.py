@@ -2,7 +2,8 @@
 file-system step when `KILL_AT=N` is set (the steps: fsync, rename, replace, link, remove,
 unlink, symlink, rmdir, in the order the process makes them; with `KILL_WRITES=1` each write to
 the library database that reaches the disk on its own, a transaction or a statement outside
-one, is a step too). Prints one JSON line when it finishes.
+one, is a step too). With `CLASH=COMMAND` as well, the process is not killed: another program,
+the shell COMMAND, runs just before that step instead. Prints one JSON line when it finishes.
 
     python -m tests.library.files.file_child DB_FILE DATA_DIR ACTION [BOOK_ID]
 
@@ -50,14 +51,18 @@ def run_child(
     after: str = "",
     kill_at=None,
     writes: bool = False,
+    clash: str = "",
 ):
     """Run ACTION on the library in `data` in a process of its own; with `setup`, a shell
     command (a mount) first, in a private mount namespace, and `after` (a listing of the
     mounted disk) in it once the child has run, its output after the child's JSON line; with
-    `writes`, the database's writes are steps `kill_at` counts too. The completed process."""
+    `writes`, the database's writes are steps `kill_at` counts too; with `clash`, that shell
+    command runs before step `kill_at` instead of the kill. The completed process."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    env.pop("KILL_AT", None)
-    env.pop("KILL_WRITES", None)
+    for name in ("KILL_AT", "KILL_WRITES", "CLASH"):
+        env.pop(name, None)
+    if clash:
+        env["CLASH"] = clash
     if kill_at is not None:
         env["KILL_AT"] = str(kill_at)
     if writes:
@@ -91,7 +96,10 @@ def _arm(kill_at: int, writes: bool) -> None:
             nonlocal count
             if counts(*args):
                 count += 1
-                if count == kill_at:
+                if count == kill_at and os.environ.get("CLASH"):
+                    print(f"CLASH before {real.__name__}", file=sys.stderr, flush=True)
+                    subprocess.run(["sh", "-c", os.environ["CLASH"]], check=True)
+                elif count == kill_at:
                     os.kill(os.getpid(), signal.SIGKILL)
             return real(*args, **kwargs)
 

@@ -181,3 +181,59 @@ def test_a_rewritten_book_is_a_valid_container_the_reader_reads(tmp_path, versio
     read = read_metadata(target)
     assert (read.title, read.series, read.authors) == ("Dune", "Dune Chronicles", ["Frank Herbert"])
     assert read.ids.isbn is not None and read.ids.isbn.isbn13 == "9780441013593"
+
+
+def _package(languages: str, metadata_ns: str = 'xmlns:dc="http://purl.org/dc/elements/1.1/"'):
+    return f"""<?xml version="1.0"?>
+<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="uid" xml:lang="en">
+  <metadata {metadata_ns}>
+    <dc:identifier id="uid">urn:uuid:1</dc:identifier><dc:title>Dnue</dc:title>{languages}
+    <dc:subject>Science fiction</dc:subject><dc:rights>Public domain</dc:rights>
+  </metadata>
+  <manifest><item id="a" href="a.xhtml" media-type="application/xhtml+xml"/></manifest>
+  <spine><itemref idref="a"/></spine>
+</package>""".encode()
+
+
+ODD_LANGUAGES = {
+    "empty": _package("<dc:language/><dc:language> </dc:language>"),
+    "twice": _package("<dc:language>en</dc:language><dc:language>en</dc:language>"),
+    "region": _package("<dc:language>en-US</dc:language><dc:language>en</dc:language>"),
+    "xml:lang": _package('<dc:language xml:lang="fr">fr</dc:language>'),
+    "refined": _package(
+        '<dc:language id="l">de</dc:language><meta refines="#l" property="x">y</meta>'
+    ),
+    "none": _package(""),
+    "other prefix": _package(
+        "<purl:language>de</purl:language>", 'xmlns:purl="http://purl.org/dc/elements/1.1/"'
+    ).replace(b"dc:", b"purl:"),
+    "default namespace": _package(
+        '<language xmlns="http://purl.org/dc/elements/1.1/">de</language>'
+    ),
+}
+
+
+THIRTY = "fr en de es it pt nl sv da no fi pl cs sk hu ro bg el tr ru uk ja zh ko ar he hi th vi id"
+
+
+@pytest.mark.parametrize("opf", ODD_LANGUAGES.values(), ids=ODD_LANGUAGES.keys())
+@pytest.mark.parametrize(
+    "languages",
+    [("fr", "en"), ("pt-BR", "pt"), tuple(THIRTY.split())],
+    ids=["two", "region that matters", "thirty"],
+)
+def test_odd_language_entries_give_way_to_the_library_s_in_order(opf, languages):
+    """Whatever language entries the package had, the written one is well-formed, holds the
+    library's languages (tidy tags, each once) in order, as the reader reads them back, and
+    keeps the rest of its metadata."""
+    written = rewrite_opf(opf, OpfValues(title="Dune", languages=languages))
+    root = etree.fromstring(written)
+    dc = "{http://purl.org/dc/elements/1.1/}"
+    assert [e.text for e in root.iter(f"{dc}language")] == list(languages)
+    assert [e.text for e in root.iter(f"{dc}subject", f"{dc}rights")] == [
+        "Science fiction",
+        "Public domain",
+    ]
+    assert [e.text for e in root.iter(f"{dc}identifier")] == ["urn:uuid:1"]
+    assert not [e for e in root.iter("{*}meta") if e.get("refines") == "#l"]
+    assert _read(written).languages == list(languages)
