@@ -38,8 +38,8 @@ def test_write_then_restore(tmp_path, capsys):
 def test_undo_and_restore_after_writing_several_languages(tmp_path, capsys):
     """Edit ▸ Undo gives the library its earlier languages (the file keeps what was written,
     as the docs say); --restore then puts the file's own languages back, a write at a time."""
-    from bookorbit_desktop.library.store.book_languages import languages_of
     from bookorbit_desktop.library.store.db import close_database, open_database
+    from bookorbit_desktop.library.store.languages import languages_of
 
     def library_languages() -> list[str]:
         open_database(tmp_path / "data" / "library.sqlite3")

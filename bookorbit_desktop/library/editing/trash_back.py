@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from bookorbit_desktop.library.editing import trash
-from bookorbit_desktop.library.files import safe
+from bookorbit_desktop.library.files import safe, symlinks
 from bookorbit_desktop.library.store.models import database
 
 log = logging.getLogger(__name__)
@@ -97,7 +97,7 @@ def roll_back() -> int:
 
 def _back(trashed: Path, original: Path, temp: Path, recorded: tuple[int, str]) -> None:
     temp.unlink(missing_ok=True)
-    if not safe.matches(original, *recorded) or safe.one_file(original, trashed):
+    if not safe.matches(original, *recorded) or symlinks.one_file(original, trashed):
         return  # not taken out: nothing at its old place is the undo's
     if safe.matches(trashed, *recorded):
         os.remove(original)  # a copy; the file is still in the trash

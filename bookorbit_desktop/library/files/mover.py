@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.library.files import journal, moves, safe, tidy_record
+from bookorbit_desktop.library.files import journal, moves, safe, symlinks, tidy_record
 from bookorbit_desktop.library.files.journal import (
     CROSS,
     DONE,
@@ -199,7 +199,7 @@ def _still_moved(chain: Sequence[int]) -> list[tuple[int, list[Move]]]:
 def _back_mode(move: Move) -> int:
     """How a done move goes back: a kept copy (or a copy whose original could not be deleted,
     still there with the same bytes) is dropped; else renamed, or copied across drives."""
-    original = os.path.isfile(move.old) and not safe.one_file(move.old, move.new)
+    original = os.path.isfile(move.old) and not symlinks.one_file(move.old, move.new)
     if move.mode == KEEP or (original and safe.same_bytes(move.old, move.new)):
         return DROP
     return CROSS if _cross_device(move.new, move.old) else MOVE

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from peewee import IntegrityError
 
-from bookorbit_desktop.library.files import journal, safe, sidecars, tidy_record
+from bookorbit_desktop.library.files import journal, safe, sidecars, symlinks, tidy_record
 from bookorbit_desktop.library.files.journal import (
     COPIED,
     CROSS,
@@ -93,7 +93,7 @@ def _put_back(move: Move) -> bool:
         return os.path.lexists(move.old)
     try:
         if os.path.islink(move.new):
-            safe.relink(move.new, move.old)
+            symlinks.relink(move.new, move.old)
             os.remove(move.new)
         else:
             os.rename(move.new, move.old)
@@ -117,7 +117,7 @@ def _hops(path: str) -> int:
     """How many links lead from `path` to a file (0 for a file; a loop counts as long)."""
     hops = 0
     while os.path.islink(path) and hops < 40:
-        path, hops = safe.link_target(path), hops + 1
+        path, hops = symlinks.link_target(path), hops + 1
     return hops
 
 
@@ -156,7 +156,7 @@ def _made_anew(move: Move) -> bool:
 
 def _link_to(move: Move) -> str:
     """The file the link at `move.old` points at: where this batch moved it, if it did."""
-    target = safe.link_target(move.old)
+    target = symlinks.link_target(move.old)
     return journal.moved_to(move.batch_id, target) or target
 
 
@@ -165,7 +165,7 @@ def _place_book(move: Move, renamed: bool) -> None:
     made anew there, pointing at the same file (a relative link stays relative), where this
     batch moved it when it did (another file of the book: `mover` moves links last)."""
     if os.path.islink(move.old):
-        safe.relink(move.old, move.new, _link_to(move))
+        symlinks.relink(move.old, move.new, _link_to(move))
         if renamed:
             os.remove(move.old)
         return
@@ -182,7 +182,7 @@ def _move_sidecar_or_put_back(move: Move) -> None:
         sidecars.move(move.old, move.new)
     except OSError as error:
         if os.path.islink(move.new):
-            safe.relink(move.new, move.old)
+            symlinks.relink(move.new, move.old)
             os.remove(move.new)
         else:
             os.rename(move.new, move.old)
@@ -198,7 +198,7 @@ def _roll_back(move: Move) -> None:
     if move.mode in (CROSS, KEEP):
         if _made_anew(move):
             os.remove(move.new)
-        if safe.links_same(sidecar(move.old), sidecar(move.new)):
+        if symlinks.links_same(sidecar(move.old), sidecar(move.new)):
             os.remove(sidecar(move.new))
         sidecars.roll_back(move.id)
         sidecars.unlink_copies(move.old, move.new)
@@ -226,7 +226,7 @@ def _finish_copied(move: Move) -> tuple[str, str]:
     found whole; a source whose copy is not is kept and named in the log."""
     if _made_anew(move):
         os.remove(move.old)
-    if safe.links_same(sidecar(move.old), sidecar(move.new)):
+    if symlinks.links_same(sidecar(move.old), sidecar(move.new)):
         os.remove(sidecar(move.old))
     sidecars.delete_copied_links(move.old, move.new)  # while the files they name are there
     kept = sidecars.delete_copied_sources(move.id)
@@ -244,7 +244,7 @@ def _drop_copy(move: Move) -> tuple[str, str]:
     (`move.old`) is deleted, only while it has the original's bytes."""
     if not os.path.isfile(move.new):
         raise _Refused(f"the original {move.new} is not there any more")
-    if not safe.links_same(move.old, move.new) and not safe.same_bytes(move.old, move.new):
+    if not symlinks.links_same(move.old, move.new) and not safe.same_bytes(move.old, move.new):
         raise _Refused(f"the copy {move.old} changed since it was made; both files are kept")
     found = journal.holder(move.new)
     copy = journal.holder(move.old)
@@ -258,8 +258,8 @@ def _drop_copy(move: Move) -> tuple[str, str]:
 
 
 def _finish_drop(move: Move) -> tuple[str, str]:
-    if safe.links_same(move.old, move.new) or (
-        not safe.one_file(move.old, move.new) and safe.same_bytes(move.old, move.new)
+    if symlinks.links_same(move.old, move.new) or (
+        not symlinks.one_file(move.old, move.new) and safe.same_bytes(move.old, move.new)
     ):
         os.remove(move.old)
     sidecars.drop_copy(move.old, move.new)
@@ -269,7 +269,7 @@ def _finish_drop(move: Move) -> tuple[str, str]:
 
 def _same_file(old: str, new: str) -> bool:
     """True when `new` is `old` under another case (a case-insensitive file system)."""
-    return safe.one_file(old, new) and not safe.links_same(old, new)
+    return symlinks.one_file(old, new) and not symlinks.links_same(old, new)
 
 
 def _renamed(move: Move) -> bool:
@@ -335,7 +335,9 @@ def _recover_one(move: Move) -> None:
     elif move.mode == MOVE and _renamed(move):
         sidecars.move(move.old, move.new)
         journal.point_records(move, DONE)
-    elif os.path.islink(move.old) and journal.moved_to(move.batch_id, safe.link_target(move.old)):
+    elif os.path.islink(move.old) and journal.moved_to(
+        move.batch_id, symlinks.link_target(move.old)
+    ):
         _roll_back(move)  # left behind, the link would name a path the batch emptied
         carry_out(move)
     else:

@@ -28,7 +28,7 @@ import os
 import re
 from pathlib import Path
 
-from bookorbit_desktop.library.files import safe
+from bookorbit_desktop.library.files import safe, symlinks
 from bookorbit_desktop.library.files.plan import sidecar
 
 
@@ -82,7 +82,7 @@ def clash(old_book: str, new_book: str) -> str | None:
     if not files and not os.path.islink(old):
         return None  # no notes to move: nothing can clash
     in_way = os.path.lexists(new) and (os.path.islink(old) or not os.path.isdir(new))
-    if in_way and not safe.one_file(old, new):
+    if in_way and not symlinks.one_file(old, new):
         return f"{new} is in the way of KOReader's notes"
     for name in files:
         there = os.path.join(new, name)
@@ -99,17 +99,17 @@ def move(old_book: str, new_book: str) -> None:
     old, new = sidecar(old_book), sidecar(new_book)
     if os.path.islink(old):
         if not os.path.lexists(new):
-            safe.relink(old, new)
+            symlinks.relink(old, new)
         os.remove(old)
         return
-    if os.path.isdir(old) and safe.one_file(old, new):
+    if os.path.isdir(old) and symlinks.one_file(old, new):
         os.rename(old, new)  # only the case of its name changes (a drive that ignores case)
         return
     files = files_of(old_book)
     relinked = {
         link: named
         for link, there, named in links(old_book, new_book)
-        if os.readlink(link) != safe.link_text(link, there, named)
+        if os.readlink(link) != symlinks.link_text(link, there, named)
     }
     if files and not os.path.lexists(new) and files == _all_files(old) and not relinked:
         os.rename(old, new)  # the whole folder is the book's, and nothing is in its way
@@ -121,13 +121,13 @@ def move(old_book: str, new_book: str) -> None:
             source, target = os.path.join(old, name), os.path.join(new, name)
             if os.path.lexists(target):
                 if (source in relinked and _names(target, relinked[source])) or (
-                    not safe.one_file(source, target) and safe.same_bytes(source, target)
+                    not symlinks.one_file(source, target) and safe.same_bytes(source, target)
                 ):
                     there.append(source)
                 continue  # a clash: refused before the move; a later run finds it again
             os.makedirs(os.path.dirname(target), exist_ok=True)
             if source in relinked:  # a relative link that would name another path from there
-                safe.relink(source, target, relinked[source])
+                symlinks.relink(source, target, relinked[source])
                 there.append(source)
             else:
                 os.rename(source, target)
@@ -154,7 +154,7 @@ def links(old_book: str, new_book: str) -> list[tuple[str, str, str]]:
         link = os.path.join(old, name)
         if not os.path.islink(link):
             continue
-        named = safe.link_target(link)
+        named = symlinks.link_target(link)
         if named == os.path.normpath(old_book):
             named = new_book
         elif os.path.dirname(named) and os.path.relpath(named, old) in files:
@@ -164,7 +164,7 @@ def links(old_book: str, new_book: str) -> list[tuple[str, str, str]]:
 
 
 def _names(link: str, path: str) -> bool:
-    return os.path.islink(link) and safe.link_target(link) == os.path.normpath(path)
+    return os.path.islink(link) and symlinks.link_target(link) == os.path.normpath(path)
 
 
 def copy(old_book: str, new_book: str, move_id: int) -> None:
@@ -173,7 +173,7 @@ def copy(old_book: str, new_book: str, move_id: int) -> None:
     old, new = sidecar(old_book), sidecar(new_book)
     if os.path.islink(old):
         if not os.path.lexists(new):
-            safe.relink(old, new)
+            symlinks.relink(old, new)
         return
     made = {link: (there, named) for link, there, named in links(old_book, new_book)}
     for name in files_of(old_book):
@@ -181,10 +181,10 @@ def copy(old_book: str, new_book: str, move_id: int) -> None:
         if os.fspath(source) in made:
             if not os.path.lexists(target):
                 target.parent.mkdir(parents=True, exist_ok=True)
-                safe.relink(source, target, made[os.fspath(source)][1])
+                symlinks.relink(source, target, made[os.fspath(source)][1])
             continue
         if os.path.lexists(target):  # identical (checked by `clash`): it stands for the source
-            if not safe.one_file(source, target):
+            if not symlinks.one_file(source, target):
                 safe.adopt(source, target, move_id)
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -255,7 +255,7 @@ def drop_copy(copy_book: str, original_book: str) -> None:
     copied, original = sidecar(copy_book), sidecar(original_book)
     for name in files_of(copy_book):
         there, kept = os.path.join(copied, name), os.path.join(original, name)
-        if not safe.one_file(there, kept) and safe.same_bytes(there, kept):
+        if not symlinks.one_file(there, kept) and safe.same_bytes(there, kept):
             os.remove(there)
     prune(copied)
 
