@@ -28,6 +28,7 @@ import secrets
 import shutil
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -206,52 +207,41 @@ def _place(
     replace: bool,
     temp: Path | None = None,
 ) -> Copied:
-    """`_placed`, while this process is known to be writing files (`at_work`)."""
-    try:
-        with at_work():
-            return _placed(source, target, write, check, move_id, keep_record, replace, temp)
-    except Busy:
-        why = "another BookOrbit process is finishing the file work a stopped one left; try again"
-        raise FileOpError(target, why) from None
-
-
-def _placed(
-    source: Path,
-    target: Path,
-    write: Callable[[Path], tuple[int, str] | None],
-    check: Callable[[Path], object] | None,
-    move_id: int | None,
-    keep_record: bool,
-    replace: bool,
-    temp: Path | None = None,
-) -> Copied:
-    temp = temp or temp_beside(target)
-    row = _begin(source, target, temp, move_id, keep_record)
-    try:
-        written = write(temp)  # a copy: the size and checksum of what was read from the source
-        size, sha = digest(temp)
-        if written is not None and written != (size, sha):
-            raise FileOpError(target, "the copy read back differs from what was read")
-        if check is not None:
-            check(temp)
-        database.execute_sql(  # what the target holds once renamed, for `recover`
-            "UPDATE file_copy SET size = ?, sha256 = ? WHERE id = ?", (size, sha, row)
-        )
-        _rename(temp, target, replace)
-    except BaseException as error:
-        _discard(temp, row)
-        if isinstance(error, OSError):
-            raise FileOpError(target, reason(error, target)) from error
-        raise
-    try:
-        sync_path(target.parent)
-    except OSError as error:  # the rename is done: the file is in place whatever this says
-        log.warning("Could not flush the folder of %s: %s", target, error)
-    if keep_record:
-        database.execute_sql("UPDATE file_copy SET state = ? WHERE id = ?", (PLACED, row))
-        return Copied(target, size, sha, row)
-    forget(row)
-    return Copied(target, size, sha, None)
+    """The steps of every write (the module's docstring), while this process is known to be
+    writing files (`at_work`: another process's start-up cleanup leaves its temporary file)."""
+    with ExitStack() as working:
+        try:
+            working.enter_context(at_work())
+        except Busy:
+            why = "another BookOrbit process is finishing the file work a stopped one left"
+            raise FileOpError(target, f"{why}; try again") from None
+        temp = temp or temp_beside(target)
+        row = _begin(source, target, temp, move_id, keep_record)
+        try:
+            written = write(temp)  # a copy: the size and checksum of what was read
+            size, sha = digest(temp)
+            if written is not None and written != (size, sha):
+                raise FileOpError(target, "the copy read back differs from what was read")
+            if check is not None:
+                check(temp)
+            database.execute_sql(  # what the target holds once renamed, for `recover`
+                "UPDATE file_copy SET size = ?, sha256 = ? WHERE id = ?", (size, sha, row)
+            )
+            _rename(temp, target, replace)
+        except BaseException as error:
+            _discard(temp, row)
+            if isinstance(error, OSError):
+                raise FileOpError(target, reason(error, target)) from error
+            raise
+        try:
+            sync_path(target.parent)
+        except OSError as error:  # the rename is done: the file is in place whatever this says
+            log.warning("Could not flush the folder of %s: %s", target, error)
+        if keep_record:
+            database.execute_sql("UPDATE file_copy SET state = ? WHERE id = ?", (PLACED, row))
+            return Copied(target, size, sha, row)
+        forget(row)
+        return Copied(target, size, sha, None)
 
 
 def _rename(temp: Path, target: Path, replace: bool) -> None:

@@ -142,6 +142,16 @@ def test_a_book_on_another_drive_is_written_there(tmp_path):
         shutil.rmtree(folder)
 
 
+def _run_library(tmp_path: Path, step: int) -> tuple[Path, Path, bytes, Path, int]:
+    """A library of its own for the run killed at `step`: its folder, the book's path and
+    bytes, the data folder and the book's id."""
+    base = tmp_path / f"run{step}"
+    path = make_epub(base / "books" / "dune.epub", "Dune", ["Frank Herbert"])
+    before = path.read_bytes()
+    data, book_id = _library(base, path)
+    return base, path, before, data, book_id
+
+
 def test_a_write_killed_at_any_step_leaves_the_book_whole_and_the_library_agreeing(tmp_path):
     """The write killed with SIGKILL before each file step and each database write, then the
     repair the window and the command line run as they start: the book is the old file or the
@@ -151,10 +161,7 @@ def test_a_write_killed_at_any_step_leaves_the_book_whole_and_the_library_agreei
     step, finished = 0, False
     while not finished:
         step += 1
-        base = tmp_path / f"run{step}"
-        path = make_epub(base / "books" / "dune.epub", "Dune", ["Frank Herbert"])
-        before = path.read_bytes()
-        data, book_id = _library(base, path)
+        base, path, before, data, book_id = _run_library(tmp_path, step)
         run = run_child(data, "write", book_id, kill_at=step, writes=True)
         finished = run.returncode == 0
         assert finished or run.returncode == -9, run.stderr[-2000:]
@@ -202,10 +209,7 @@ def test_a_restore_killed_at_any_step_can_be_finished(tmp_path):
     step, finished = 0, False
     while not finished:
         step += 1
-        base = tmp_path / f"run{step}"
-        path = make_epub(base / "books" / "dune.epub", "Dune", ["Frank Herbert"])
-        before = path.read_bytes()
-        data, book_id = _library(base, path)
+        base, path, before, data, book_id = _run_library(tmp_path, step)
         paths = resolve_paths(data)
         open_database(paths.db_file)
         try:
