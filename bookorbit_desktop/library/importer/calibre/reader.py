@@ -222,7 +222,7 @@ def _custom(con: sqlite3.Connection, books: dict[int, CalibreBook]) -> list[Cust
                 if isinstance(listed, list):
                     listed.append(value)
             elif kind == "series":
-                values[label] = f"{value} [{index}]" if index is not None else value
+                values[label] = f"{value} [{float(index):g}]" if index is not None else value
             elif kind == "rating":
                 values[label] = value / 2 if value else None
             elif kind == "bool":
