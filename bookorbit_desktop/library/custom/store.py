@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from dataclasses import asdict
 from typing import Any
 
 from bookorbit_desktop.errors import InvalidValueError, NotFoundError
@@ -65,7 +66,7 @@ def label_for(name: str) -> str:
 
 def insert(column: Column | None, **values: Any) -> int:
     """Add a column (under `column`'s id when given, else a new one); return its id."""
-    fields = {**_row(column), **values} if column is not None else values
+    fields = {**asdict(column), **values} if column is not None else values
     if "choices" in fields:
         fields["choices"] = json.dumps(list(fields["choices"]), ensure_ascii=False)
     if "multiple" in fields:
@@ -78,20 +79,9 @@ def insert(column: Column | None, **values: Any) -> int:
     return int(database.execute_sql("SELECT last_insert_rowid()").fetchone()[0])
 
 
-def _row(column: Column) -> dict[str, Any]:
-    return {
-        "id": column.id,
-        "label": column.label,
-        "name": column.name,
-        "kind": column.kind,
-        "multiple": column.multiple,
-        "choices": column.choices,
-    }
-
-
 def as_dict(column: Column) -> dict[str, Any]:
     """The column as a JSON object (the journal keeps it so; `--json` shows it)."""
-    row = _row(column)
+    row = asdict(column)
     row["choices"] = list(column.choices)
     return row
 
