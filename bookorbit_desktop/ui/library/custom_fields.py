@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.services.library.custom_columns import Column
 from bookorbit_desktop.services.library.edits import EditForm
 from bookorbit_desktop.ui.library.model import COLUMNS
-from bookorbit_desktop.ui.text import plain_label, without_shortcuts
+from bookorbit_desktop.ui.text import plain_label, plain_tooltip, without_shortcuts
 from bookorbit_desktop.ui.widgets import wide_row
 
 BUILT_IN = [title for _key, title in COLUMNS]  # the library's own fields' names
@@ -132,7 +132,7 @@ class CustomFields:
     def _clear_box(self, key: str, heading: str, edited: Callable[[], None]) -> QCheckBox:
         clear = QCheckBox("Clear")
         clear.setAccessibleName(f"Clear {heading}")
-        clear.setToolTip(f"Remove {heading} from every selected book")
+        clear.setToolTip(plain_tooltip(f"Remove {heading} from every selected book"))
         clear.toggled.connect(lambda on: self.fields[key].setEnabled(not on))
         clear.toggled.connect(lambda _on: edited())
         self.clear[key] = clear

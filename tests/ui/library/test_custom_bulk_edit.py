@@ -130,3 +130,16 @@ def test_a_value_the_books_share_is_named_in_unchanged(qtbot, bulk):
     assert [lent.itemText(n) for n in range(lent.count())] == ["(unchanged: Yes)", "Yes", "No"]
     assert dialog.changed() == {}
     dialog.done(0)
+
+
+def test_a_columns_name_in_the_clear_boxs_tooltip_is_plain_text(qtbot, library):
+    """A column's name (the user's, or a calibre library's) is never read as markup."""
+    column = add_column("<b>Ink</b>", "text")
+    for title in ("Dune", "Emma"):
+        set_values([add_book(title).id], {column.id: "blue"})
+    _window, view, actions = window_with_books(qtbot, library)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 2)
+    view.table.selectAll()
+    actions.edit_action.trigger()
+    tip = actions.dialog.custom.clear[column.key].toolTip()
+    assert "&lt;b&gt;Ink&lt;/b&gt;" in tip and "<b>Ink" not in tip
