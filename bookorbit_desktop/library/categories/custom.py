@@ -42,13 +42,14 @@ _ITEMS = (
     " FROM custom_item ci WHERE ci.column_id = ? AND {among} GROUP BY ci.key"
 )
 _ITEMS_SHOWN = "SELECT g.value, g.key, g.books FROM ({groups}) g ORDER BY g.key"
-# The books under each parent of a tag-like column's dotted values, each once: the values (by
-# their keys) with the parents' keys above them, as a JSON object.
+# The books under each parent of a tag-like column's dotted values, each once: each parent
+# (by its key) with its values' keys, as a JSON object; a parent's books grouped from the
+# values' rows (the index of (column, key, book)), which takes half the time of one
+# count(DISTINCT) over every parent's rows.
 _UNDER = (
-    "SELECT p.parent AS key, count(DISTINCT ci.book_id) AS books FROM"
-    " (SELECT v.key AS value, a.value AS parent FROM json_each(?) v, json_each(v.value) a) p"
-    " CROSS JOIN custom_item ci ON ci.column_id = ? AND ci.key = p.value WHERE {among}"
-    " GROUP BY p.parent"
+    "SELECT p.key AS key, (SELECT count(*) FROM (SELECT 1 FROM json_each(p.value) v CROSS JOIN"
+    " custom_item ci ON ci.column_id = ? AND ci.key = v.value WHERE {among}"
+    " GROUP BY ci.book_id)) AS books FROM json_each(?) p"
 )
 _PARENTS = "SELECT g.key, g.key, g.books FROM ({groups}) g"
 
@@ -97,16 +98,15 @@ def _values(column: Column) -> list[Row]:
 def _parent_counts(column: Column, books: dict[str, int], keys: dict[str, str]) -> dict[str, int]:
     """The books under each parent of the column's dotted values (value -> its books, its
     key), by the parent's key (`tree`), each book once: a parent of one value has its books;
-    those of several are counted in one pass over the column."""
+    those of several are counted from their values' rows, a parent at a time."""
     found: dict[str, int] = {}
-    above: dict[str, list[str]] = {}
+    under: dict[str, list[str]] = {}
     for parent, names in below(books).items():
         if len(names) == 1:
             found[parent] = books[names[0]]
-            continue
-        for name in names:
-            above.setdefault(keys[name], []).append(parent)
-    if above:
-        params = (json.dumps(above, ensure_ascii=False), column.id)
+        else:
+            under[parent] = [keys[name] for name in names]
+    if under:
+        params = (column.id, json.dumps(under, ensure_ascii=False))
         found |= {str(k): n for _p, k, n in counted(_UNDER, "ci.book_id", _PARENTS, params)}
     return found
