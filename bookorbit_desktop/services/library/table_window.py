@@ -45,6 +45,7 @@ from bookorbit_desktop.services.library.custom_order import (
     custom_order,
     first_in_custom_order,
 )
+from bookorbit_desktop.services.library.id_runs import kept, left_out
 
 T = TypeVar("T")
 
@@ -220,11 +221,23 @@ def filtered(ids: array[int], terms: Sequence[str], where: Condition | None = No
     if not terms and where is None:
         return ids
     found = matching_ids(terms) if terms else None
-    if where is not None:  # its own query of ids: no row of `book` read for each
-        held = set(map(itemgetter(0), database.execute_sql(where.ids, where.ids_params)))
-        found = held if found is None else found & held
+    if where is not None and where.negation is not None:
+        # Every book but those its opposite finds: these are read (`#mood:""`: 10 ms at
+        # 250,000 books), not the ids of every other book (200 ms).
+        opposite = _found_by(where.negation)
+        if found is None:
+            return left_out(ids, opposite.__contains__)
+        found -= opposite
+    elif where is not None:
+        found = _found_by(where) if found is None else found & _found_by(where)
     assert found is not None
-    return array("q", filter(found.__contains__, ids))
+    return kept(ids, found.__contains__)
+
+
+def _found_by(where: Condition) -> set[int]:
+    """The ids of the books `where` finds, from its own query (no row of `book` read for
+    each)."""
+    return set(map(itemgetter(0), database.execute_sql(where.ids, where.ids_params)))
 
 
 def _where(
