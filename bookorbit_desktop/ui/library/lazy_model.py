@@ -9,8 +9,9 @@ books (`follow`, or `find` in a worker thread then `show`) repaints their rows w
 their place; otherwise the order is read again as a layout change (the selection stays).
 
 A sort or filter's order is read in a worker thread while the window's loop runs (at once
-without one) and shown as a reset when it arrives (views select their books again), unless
-the table changed since. A sort's first page, read beside it, is shown first when it comes
+without one), with its first page's books (`with_first_page`: none read on the window's
+thread), and shown as a reset when it arrives (views select their books again), unless the
+table changed since. A sort's first page, read beside it, is shown first when it comes
 first (`table_reads.first_rows`).
 
 The status counts follow each change from every book's status, which `find(None)` reads; after
@@ -50,12 +51,15 @@ from bookorbit_desktop.ui.library.model import (
 from bookorbit_desktop.ui.library.table_reads import (
     Found,
     Order,
+    Page,
     Reader,
     ShownOrder,
     find_changes,
     first_rows,
     order_of,
+    page_of,
     rows_of,
+    with_first_page,
 )
 from bookorbit_desktop.ui.table_model import Index
 
@@ -79,7 +83,7 @@ class LazyLibraryModel(BookColumns):
         # The order without the filter box's terms (`Order.whole`), which a keystroke narrows
         # (`table_window.filtered`); None: to be read again.
         self._whole: array[int] | None = None
-        self._pages: OrderedDict[int, dict[int, TableBook]] = OrderedDict()  # by page number
+        self._pages: OrderedDict[int, Page] = OrderedDict()  # by page number
         self._order_by = Order(COLUMN_KEYS[0], False, (), None)
         self._shown_by = self._order_by  # the order of `_ids` (another while one is read)
         self._last_read = ""  # the filter box's last search that could be read
@@ -304,28 +308,29 @@ class LazyLibraryModel(BookColumns):
         self.first_page = spawn(self._read_first_later(stamp, order_by)) if sorting else None
 
     async def _read_order_later(self, stamp: int, read: Callable[[], ShownOrder]) -> None:
-        self._show_order(stamp, await table_window.read_later(read))
+        read_rows = functools.partial(with_first_page, read, self._read, PAGE_ROWS)
+        self._show_order(stamp, *await table_window.read_later(read_rows))
 
     async def _read_first_later(self, stamp: int, order_by: Order) -> None:
-        read = functools.partial(first_rows, order_by, PAGE_ROWS, self._ids)
-        on_page, ids = await table_window.read_later(read)
+        read = functools.partial(first_rows, order_by, PAGE_ROWS, self._ids, self._read)
+        on_page, ids, page = await table_window.read_later(read)
         kept = {self.book_id_at(index.row()) for index in self.persistentIndexList()}
         # Not when the whole order came first, the table changed, or a selected book is not on it.
         if ids is not None and stamp == self._stamp and on_page.issuperset(kept):
             self.beginResetModel()
             self._ids, self._whole = ids, None  # (without terms: read again)
-            self._pages.clear()
+            self._pages = OrderedDict([(0, page)])
             self.endResetModel()
 
-    def _show_order(self, stamp: int, order: ShownOrder) -> None:
-        """The order a sort or filter read, unless the table changed since: a reset."""
+    def _show_order(self, stamp: int, order: ShownOrder, first: Page | None = None) -> None:
+        """The order a sort or filter read (and its first page's books), a reset: if unchanged."""
         if stamp != self._stamp:
             return
         self._stamp += 1
         self.beginResetModel()
         self._ids, self._whole = order
         self._shown_by = self._order_by
-        self._pages.clear()
+        self._pages = OrderedDict() if first is None else OrderedDict([(0, first)])
         self.endResetModel()
 
     # -- lookups ----------------------------------------------------------------------------
@@ -347,13 +352,7 @@ class LazyLibraryModel(BookColumns):
 
     @property
     def filter_active(self) -> bool:
-        order_by = self._order_by
-        return (
-            bool(order_by.terms)
-            or order_by.status is not None
-            or order_by.where is not None
-            or order_by.chosen is not None
-        )
+        return self._order_by.narrowed
 
     @property
     def shown_ids(self) -> Sequence[int]:
@@ -375,11 +374,8 @@ class LazyLibraryModel(BookColumns):
             self._pages.move_to_end(number)
         return page.get(self._ids[row])
 
-    def _read_page(self, number: int) -> dict[int, TableBook]:
-        if self._read is None:
-            return {}
-        ids = self._ids[number * PAGE_ROWS : (number + 1) * PAGE_ROWS]
-        return {book.id: book for book in self._read(list(ids))}
+    def _read_page(self, number: int) -> Page:
+        return page_of(self._read, self._ids[number * PAGE_ROWS : (number + 1) * PAGE_ROWS])
 
     def row_of(self, book_id: int) -> int | None:
         return rows_of(self._ids, {book_id}).get(book_id)

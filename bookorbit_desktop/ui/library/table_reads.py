@@ -7,10 +7,10 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
-from itertools import filterfalse
 from typing import TypeAlias
 
 from bookorbit_desktop.services.library import table_window
+from bookorbit_desktop.services.library.id_runs import left_out
 from bookorbit_desktop.services.library.rows import TableBook
 from bookorbit_desktop.services.library.table_window import Condition
 
@@ -18,6 +18,7 @@ Reader = Callable[[Sequence[int]], list[TableBook]]
 ShownOrder: TypeAlias = (
     "tuple[array[int], array[int]]"  # the books shown, and without the filter's terms
 )
+Page = dict[int, TableBook]  # a page's books, by id
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,13 @@ class Order:
         return replace(self, column=other.column, descending=other.descending) == other
 
     @property
+    def narrowed(self) -> bool:
+        """Whether a filter lets only some books through."""
+        return bool(self.terms) or any(
+            narrowing is not None for narrowing in (self.status, self.where, self.chosen)
+        )
+
+    @property
     def whole(self) -> Order:
         """The same order without the filter box's search: the table `filtered` narrows."""
         return replace(self, terms=(), where=None)
@@ -90,17 +98,33 @@ def rows_of(ids: array[int], wanted: Collection[int]) -> dict[int, int]:
     return {book_id: row for row, book_id in enumerate(ids) if book_id in wanted}
 
 
+def page_of(read: Reader | None, ids: Sequence[int]) -> Page:
+    """The books of `ids`, as `read` reads them (none without a reader)."""
+    return {} if read is None else {book.id: book for book in read(list(ids))}
+
+
+def with_first_page(
+    read_order: Callable[[], ShownOrder], read: Reader | None, count: int
+) -> tuple[ShownOrder, Page]:
+    """A sort or filter's order, and the books of its first `count` rows: read beside it in
+    the worker thread, so that showing it reads nothing on the window's thread."""
+    order = read_order()
+    return order, page_of(read, order[0][:count])
+
+
 def first_rows(
-    order_by: Order, count: int, ids: array[int]
-) -> tuple[frozenset[int], array[int] | None]:
+    order_by: Order, count: int, ids: array[int], read: Reader | None
+) -> tuple[frozenset[int], array[int] | None, Page]:
     """What a sort's first page shows while its whole order is read, read in a worker thread:
     the books of its first `count` (`Order.first`), and the rows: those at the top, then the
     other books of `ids` (the same books, shown in the order before) as they were until the
-    whole order comes; None when the page holds a book not shown (the books changed)."""
+    whole order comes; None when the page holds a book not shown (the books changed); and the
+    page's books, as `read` reads them."""
     first = order_by.first(count)
     on_page = frozenset(first)
-    rest = array("q", filterfalse(on_page.__contains__, ids))
-    return on_page, first + rest if len(rest) + len(first) == len(ids) else None
+    rest = left_out(ids, on_page.__contains__)
+    rows = first + rest if len(rest) + len(first) == len(ids) else None
+    return on_page, rows, page_of(read, first) if rows is not None else {}
 
 
 def kept_places(ids: array[int], changed: set[int], order_by: Order) -> dict[int, int] | None:

@@ -134,3 +134,34 @@ def test_the_selected_book_stays_selected_and_in_view_after_a_sort(qtbot, qloop,
     assert table.currentIndex().row() == row and view.selected_book_id == chosen
     assert selected == []  # the book panel was never told of another book
     assert table.viewport().rect().intersects(table.visualRect(model.index(row, 0)))
+
+
+def test_the_rows_a_sort_or_a_filter_shows_first_are_read_in_the_worker_thread(
+    qtbot, qloop, view
+):
+    model = view.model
+    on_the_window = []
+    reader = model._read
+    assert reader is not None
+
+    def watched(ids):
+        if threading.current_thread() is threading.main_thread():
+            on_the_window.append(len(ids))
+        return reader(ids)
+
+    model.set_reader(watched)
+
+    async def sort_then_filter() -> None:
+        view.table.sortByColumn(COLUMN_KEYS.index("authors"), Qt.SortOrder.AscendingOrder)
+        assert model.ordering is not None
+        await model.ordering
+        view.filter_edit.setText("Book 1")
+        assert model.ordering is not None
+        await model.ordering
+
+    qloop.run_until_complete(sort_then_filter())
+    qtbot.wait(50)  # painted
+    shown = [model.book_at(row) for row in range(20)]
+    assert all(book is not None and "1" in book.title for book in shown)
+    assert [book.authors for book in shown] == sorted(book.authors for book in shown)
+    assert on_the_window == []  # nothing read on the window's thread to show the first rows
