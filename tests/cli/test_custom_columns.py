@@ -89,7 +89,7 @@ def test_values_are_set_checked_searched_and_undone(tmp_path, capsys, imported):
     assert found(tmp_path, capsys, "#weight:>5") == ["Emma"]
 
     assert run(tmp_path, "book", dune) == 0
-    assert "  #lent: yes\n  #weight: 3\n" in capsys.readouterr().out
+    assert "  #lent: Yes\n  #weight: 3\n" in capsys.readouterr().out
     assert run(tmp_path, "book", dune, "--json") == 0
     assert json.loads(capsys.readouterr().out)["custom"] == {"lent": True, "weight": 3}
 

@@ -60,7 +60,7 @@ def column_search(label: str, datatype: str, value: str) -> str:
     if datatype == "rating":
         return f"#{label}:={value}"
     if datatype == "bool":
-        return f"#{label}:{value}"
+        return f"#{label}:{value.lower()}"  # "Yes" as #owned:yes
     return f"#{label}:={quoted(value)}"
 
 

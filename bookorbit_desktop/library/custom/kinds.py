@@ -146,7 +146,7 @@ def shown(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return "Yes" if value else "No"
     if isinstance(value, float) and value == int(value):
         return str(int(value))
     return str(value)

@@ -73,7 +73,7 @@ def whole(name: str, value: Any) -> str:
     if name == "tags" or isinstance(value, list):
         value = ", ".join(str(item) for item in value)
     if isinstance(value, bool):
-        value = "yes" if value else "no"
+        value = "Yes" if value else "No"
     if name == "identifiers":
         value = ", ".join(f"{scheme}:{code}" for scheme, code in (value or {}).items())
     if value is None or value == "":

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bookorbit_desktop.services.library.custom_columns import Column
+from bookorbit_desktop.services.library.custom_columns import YES_NO, Column
 from bookorbit_desktop.ui.library.tag_editor import complete_tags
 
 # The rating's choices, as the bulk edit's: none, then 5 ★ down in half steps.
@@ -122,7 +122,7 @@ def editor(column: Column, name: str, known: Sequence[str], parent: QWidget) -> 
     if kind == "rating":
         return rating_editor(name, parent)
     if kind == "yes-no":
-        return _combo(name, [("", ""), ("Yes", "yes"), ("No", "no")], parent)
+        return _combo(name, [("", ""), *((value, value) for value in YES_NO)], parent)
     if kind == "list":
         return _combo(name, [("", ""), *((choice, choice) for choice in column.choices)], parent)
     if kind == "date":

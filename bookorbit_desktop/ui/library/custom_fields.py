@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bookorbit_desktop.services.library.custom_columns import Column
+from bookorbit_desktop.services.library.custom_columns import YES_NO, Column
 from bookorbit_desktop.services.library.edits import EditForm
 from bookorbit_desktop.ui.library.model import COLUMNS
 from bookorbit_desktop.ui.text import plain_label, plain_tooltip, without_shortcuts
@@ -52,7 +52,7 @@ def _box(column: Column, text: str, many: bool) -> QComboBox:
     if column.kind_name == "list":
         choices = [(choice, choice) for choice in column.choices]
     else:
-        choices = [("Yes", "yes"), ("No", "no")]
+        choices = [(value, value) for value in YES_NO]
     shown = dict((value, label) for label, value in choices).get(text, text)
     if many:  # nothing chosen: each book keeps its own
         box.addItem(f"(unchanged: {shown})" if text else UNCHANGED, None)

@@ -24,8 +24,6 @@ from bookorbit_desktop.ui.text import plain_label
 
 def value_text(column: Column, value: Any) -> str:
     """How the panel shows `column`'s stored `value`."""
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
     if column.kind_name == "rating":
         return format_rating(float(value)) or "No stars"
     if column.kind_name == "long-text" and is_html(str(value)):

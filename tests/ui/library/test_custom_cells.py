@@ -128,6 +128,9 @@ def test_f2_edits_each_kind_as_one_step_of_undo(qtbot, qloop, table, name, opene
     editor = press_f2(qtbot, view, name)
     shown = editor.currentText() if isinstance(editor, QComboBox) else editor.text()
     assert shown == opened
+    if isinstance(editor, QComboBox):  # each value once
+        texts = [editor.itemText(n) for n in range(editor.count())]
+        assert len(texts) == len(set(texts)), texts
     assert editor.accessibleName() == name or editor.focusProxy().accessibleName() == name
     change(qtbot, editor)
     commit(qtbot, qloop, view, editor)
