@@ -1,9 +1,10 @@
 """The editor of a custom column's value in the library table, by its kind: a line for text and
-a number, stars from a list for a rating (none, then 5 ★ down in half steps), a date from a
-calendar with No Date to clear it, Yes / No / none for a yes/no, the column's values for a fixed
-list, a line of comma-separated values completed from the column's others (as tags are:
-`tag_editor.complete_tags`) for a tag-like one, and several lines for a long text (Ctrl+Enter or
-leaving the cell saves it; Enter starts a new line).
+a number, stars from a list for a rating (none, then 5 ★ down in half steps), a date typed or
+picked from a calendar (an impossible date refused, not corrected) with No Date to clear it,
+Yes / No / none for a yes/no, the column's values for a fixed list, a line of comma-separated
+values completed from the column's others (as tags are: `tag_editor.complete_tags`) for a
+tag-like one, and several lines for a long text (Ctrl+Enter or leaving the cell saves it; Enter
+starts a new line).
 
 Each editor gives and takes the value as the Edit dialog types it (`kinds.shown`, "" for none:
 `set_text`, `text_of`, which the built-in columns' lines and rating list go through too), so
@@ -14,16 +15,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QDate
-from PySide6.QtGui import QKeyEvent, QMouseEvent
+from PySide6.QtCore import QDate, QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QCalendarWidget,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QLineEdit,
+    QMenu,
     QPlainTextEdit,
     QToolButton,
     QWidget,
+    QWidgetAction,
 )
 
 from bookorbit_desktop.services.library.custom_columns import YES_NO, Column
@@ -31,53 +34,38 @@ from bookorbit_desktop.ui.library.tag_editor import complete_tags
 
 # The rating's choices, as the bulk edit's: none, then 5 ★ down in half steps.
 RATINGS = [("No rating", "")] + [(f"{n / 2:g} ★", f"{n / 2:g}") for n in range(10, 0, -1)]
-_NO_DATE = QDate(100, 1, 1)  # the date edit's lowest date stands for none (shown "No date")
 _ISO = "yyyy-MM-dd"
 LONG_TEXT_LINES = 6  # a long text's editor is this many lines high, over the rows below
 _HINTS = {"number": "A number, such as 3.5", "tags": "Separate values with commas"}
 
 
-class _DateEdit(QDateEdit):
-    """Without a date ("No date"): the calendar opens on this month, and typing or stepping
-    starts from today, not from the lowest date."""
-
-    def _none(self) -> bool:
-        return self.date() == self.minimumDate()
-
-    def _from_today(self) -> None:
-        self.setDate(QDate.currentDate())
-        self.setCurrentSection(QDateEdit.Section.YearSection)
-        self.lineEdit().setSelection(0, 4)  # the year, replaced by what is typed
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        super().mousePressEvent(event)
-        if self._none():
-            today = QDate.currentDate()
-            self.calendarWidget().setCurrentPage(today.year(), today.month())
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if self._none() and event.text().isdigit():
-            self._from_today()
-        super().keyPressEvent(event)
-
-    def stepBy(self, steps: int) -> None:
-        if self._none():
-            self._from_today()
-            return
-        super().stepBy(steps)
-
-
 class DateField(QWidget):
-    """A date from a calendar, and No Date to clear it; `text()` is the ISO date or ""."""
+    """A date typed as it is written (2024-05-31), or picked from a calendar, and No Date to
+    clear it; `text()` is what was typed ("" for none), read by the date's one rule when saved,
+    so an impossible date ("2020-13-45") is refused, not corrected. Up and Down step a day
+    (from today when there is none)."""
 
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.date_edit = _DateEdit()
-        self.date_edit.setAccessibleName(name)
-        self.date_edit.setDisplayFormat(_ISO)
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setMinimumDate(_NO_DATE)
-        self.date_edit.setSpecialValueText("No date")
+        self.line = QLineEdit()
+        self.line.setAccessibleName(name)
+        self.line.setPlaceholderText("No date")
+        self.line.setToolTip("A date, such as 2024-05-31")
+        self.line.installEventFilter(self)
+        self.calendar = QCalendarWidget()
+        self.calendar.setGridVisible(True)
+        self.calendar.clicked.connect(self._picked)
+        self.calendar.activated.connect(self._picked)
+        menu = QMenu(self)
+        shown = QWidgetAction(menu)
+        shown.setDefaultWidget(self.calendar)
+        menu.addAction(shown)
+        menu.aboutToShow.connect(self._open_calendar)
+        self.calendar_button = QToolButton()
+        self.calendar_button.setText("Calendar")
+        self.calendar_button.setAccessibleName(f"Pick {name} from a calendar")
+        self.calendar_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.calendar_button.setMenu(menu)
         self.clear_button = QToolButton()
         self.clear_button.setText("No date")
         self.clear_button.setAccessibleName(f"Clear {name}")
@@ -86,21 +74,43 @@ class DateField(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(2)
-        row.addWidget(self.date_edit, 1)
+        row.addWidget(self.line, 1)
+        row.addWidget(self.calendar_button)
         row.addWidget(self.clear_button)
-        self.setFocusProxy(self.date_edit)
+        self.setFocusProxy(self.line)
         self.setAutoFillBackground(True)
 
+    def _day(self) -> QDate:
+        """The date typed (an invalid QDate when there is none, or it is no date)."""
+        return QDate.fromString(self.text(), _ISO)
+
+    def _open_calendar(self) -> None:
+        day = self._day()
+        self.calendar.setSelectedDate(day if day.isValid() else QDate.currentDate())
+
+    def _picked(self, day: QDate) -> None:
+        self.setText(day.toString(_ISO))
+        menu = self.calendar_button.menu()
+        if menu is not None:
+            menu.hide()
+        self.line.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.line and isinstance(event, QKeyEvent):
+            step = {Qt.Key.Key_Up: 1, Qt.Key.Key_Down: -1}.get(Qt.Key(event.key()))
+            if step is not None and event.type() == QEvent.Type.KeyPress:
+                day = self._day()
+                if day.isValid() or not self.text():
+                    start = day.addDays(step) if day.isValid() else QDate.currentDate()
+                    self.setText(start.toString(_ISO))
+                return True  # (not passed on: the table would move to another row)
+        return super().eventFilter(watched, event)
+
     def setText(self, text: str) -> None:
-        day = QDate.fromString(text[:10], _ISO)
-        if day.isValid():
-            self.date_edit.setDate(day)
-            return
-        self.date_edit.setDate(_NO_DATE)
+        self.line.setText(text[:10] if QDate.fromString(text[:10], _ISO).isValid() else text)
 
     def text(self) -> str:
-        day = self.date_edit.date()
-        return "" if day == _NO_DATE else day.toString(_ISO)
+        return self.line.text().strip()
 
 
 def _combo(name: str, items: Sequence[tuple[str, str]], parent: QWidget) -> QComboBox:
