@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from bookorbit_desktop.descriptions import is_html, plain_text
 from bookorbit_desktop.errors import InvalidValueError
 
 # The user's name of a kind -> (calibre's datatype, several values).
@@ -150,6 +151,15 @@ def shown(value: Any) -> str:
     if isinstance(value, float) and value == int(value):
         return str(int(value))
     return str(value)
+
+
+def readable(column: Column, value: Any) -> str:
+    """A stored value as text to read (the table, the book panel): as `shown` writes it, a long
+    text in HTML (calibre's comments) as its words, never its tags."""
+    text = shown(value)
+    if column.kind_name == "long-text" and is_html(text):
+        return plain_text(text)
+    return text
 
 
 def check_choices(kind: str, choices: list[str]) -> tuple[str, ...]:

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 from bookorbit_desktop.library.custom import columns as steps
 from bookorbit_desktop.library.custom import store
-from bookorbit_desktop.library.custom.kinds import Column, shown
+from bookorbit_desktop.library.custom.kinds import Column, readable, shown
 
-__all__ = ["YES_NO", "Column", "add", "columns", "delete", "rename", "shown"]
+__all__ = ["YES_NO", "Column", "add", "columns", "delete", "readable", "rename", "shown"]
 
 # A yes/no column's two values, as they are shown and read back.
 YES_NO = (shown(True), shown(False))

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from bookorbit_desktop.gc_pause import paused_collection
 from bookorbit_desktop.library.custom import store as custom_store
-from bookorbit_desktop.library.custom.kinds import shown
+from bookorbit_desktop.library.custom.kinds import readable
 from bookorbit_desktop.library.store import listing, pushed_keys
 from bookorbit_desktop.library.store.languages import SHOWN_APART
 from bookorbit_desktop.library.store.models import database
@@ -264,7 +264,8 @@ def _book_filter(column: str, wanted: Sequence[int] | None) -> tuple[str, tuple[
 
 
 def _with_custom(books: list[TableBook]) -> list[TableBook]:
-    """The books with their custom columns' values, as `kinds.shown` writes them."""
+    """The books with their custom columns' values as text to read (`kinds.readable`), each on
+    one line."""
     columns = {column.id: column for column in custom_store.columns()}
     if not columns or not books:
         return books
@@ -272,7 +273,8 @@ def _with_custom(books: list[TableBook]) -> list[TableBook]:
     return [
         book._replace(
             custom=tuple(
-                (column_id, shown(value)) for column_id, value in sorted(values[book.id].items())
+                (column_id, " ".join(readable(columns[column_id], value).split()))
+                for column_id, value in sorted(values[book.id].items())
             )
         )
         if values[book.id]

@@ -14,8 +14,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QWidget
 
-from bookorbit_desktop.descriptions import is_html, plain_text
-from bookorbit_desktop.services.library.custom_columns import Column, shown
+from bookorbit_desktop.services.library.custom_columns import Column, readable
 from bookorbit_desktop.services.library.records import BookDetails
 from bookorbit_desktop.ui.library.custom_fields import BUILT_IN
 from bookorbit_desktop.ui.library.model import format_rating
@@ -26,9 +25,7 @@ def value_text(column: Column, value: Any) -> str:
     """How the panel shows `column`'s stored `value`."""
     if column.kind_name == "rating":
         return format_rating(float(value)) or "No stars"
-    if column.kind_name == "long-text" and is_html(str(value)):
-        return plain_text(str(value))  # "Loved it", not "<p>Loved <i>it</i></p>"
-    return shown(value)  # a tag-like column's values separated by commas
+    return readable(column, value)  # "Loved it", not "<p>Loved <i>it</i></p>"
 
 
 class CustomValuesBox(QGroupBox):
