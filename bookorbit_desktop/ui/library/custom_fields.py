@@ -1,7 +1,7 @@
 """The Edit dialog's Custom Columns section: a field per custom column, as its kind is typed (a
-fixed list and a yes/no chosen from their values, a long text in several lines, the others
-typed: a tag-like column's values separated by commas), in a box that scrolls past a few rows so
-the dialog keeps its size.
+fixed list and a yes/no chosen from their values, a long text in several lines (calibre's HTML
+comments shown formatted, never as tags), the others typed: a tag-like column's values
+separated by commas), in a box that scrolls past a few rows so the dialog keeps its size.
 
 One book: a value is saved only when changed. Several books: each field starts "(unchanged)"
 (a line keeps the books' value where they agree, so it can be corrected) and is given to every
@@ -24,10 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bookorbit_desktop.descriptions import display_html, is_html
 from bookorbit_desktop.services.library.custom_columns import YES_NO, Column
 from bookorbit_desktop.services.library.edits import EditForm
+from bookorbit_desktop.ui.library.description_editor import document_markup
 from bookorbit_desktop.ui.library.model import COLUMNS
 from bookorbit_desktop.ui.text import plain_label, plain_tooltip, without_shortcuts
+from bookorbit_desktop.ui.text_browser import OfflineBrowser
 from bookorbit_desktop.ui.widgets import wide_row
 
 BUILT_IN = [title for _key, title in COLUMNS]  # the library's own fields' names
@@ -41,7 +44,25 @@ _HINTS = {
     "date": "A date, such as 2024-05-31",
     "tags": "Separate several values with commas",
 }
-Field = QLineEdit | QComboBox | QPlainTextEdit
+
+
+class RichLines(OfflineBrowser):
+    """A long text in HTML (calibre's comments), shown formatted as the book panel's
+    description is, never as its tags; `text()` is the stored text while the words and their
+    formatting are unchanged, else the HTML the description rule keeps (`document_markup`)."""
+
+    def __init__(self, stored: str) -> None:
+        super().__init__()
+        self.setReadOnly(False)
+        self.setHtml(display_html(stored))
+        self._stored, self._opened = stored, document_markup(self)
+
+    def text(self) -> str:
+        markup = document_markup(self)
+        return self._stored if markup == self._opened else markup
+
+
+Field = QLineEdit | QComboBox | QPlainTextEdit | RichLines
 
 
 def _box(column: Column, text: str, many: bool) -> QComboBox:
@@ -72,7 +93,7 @@ def _field(column: Column, text: str, many: bool) -> Field:
         return _box(column, text, many)
     hint = UNCHANGED if many else _HINTS.get(column.kind_name, "")
     if column.kind_name == "long-text":
-        lines = QPlainTextEdit(text)
+        lines = QPlainTextEdit(text) if many or not is_html(text) else RichLines(text)
         lines.setTabChangesFocus(True)
         lines.setPlaceholderText(hint)
         lines.setFixedHeight(
@@ -86,7 +107,7 @@ def _field(column: Column, text: str, many: bool) -> Field:
 
 def _text(field: Field) -> str | None:
     """What the field holds, as typed (None: "(unchanged)" chosen)."""
-    if isinstance(field, QLineEdit):
+    if isinstance(field, QLineEdit | RichLines):
         return field.text()
     if isinstance(field, QPlainTextEdit):
         return field.toPlainText()
@@ -111,7 +132,7 @@ class CustomFields:
             field.setAccessibleName(column.name)
             if isinstance(field, QLineEdit):
                 field.textEdited.connect(lambda _text: edited())
-            elif isinstance(field, QPlainTextEdit):
+            elif isinstance(field, QPlainTextEdit | RichLines):
                 field.textChanged.connect(edited)
             else:
                 field.activated.connect(lambda _index: edited())

@@ -6,12 +6,14 @@ back); the Edit dialog sets one book's values and several books' at once."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPlainTextEdit
 
 from bookorbit_desktop.library.custom import store
 from bookorbit_desktop.library.custom.columns import add_column
 from bookorbit_desktop.library.custom.kinds import parse
 from bookorbit_desktop.library.custom.values import set_values
+from bookorbit_desktop.ui.library.custom_fields import RichLines
 from bookorbit_desktop.ui.library.model import COLUMN_KEYS
 from tests.factories import add_book
 from tests.ui.library.test_edit_dialog import click_save, window_with_books
@@ -204,3 +206,34 @@ def test_a_shown_column_stays_shown_at_the_next_start_and_a_new_one_starts_hidde
     ]
     assert names == ["Weight", "Mood", "Added Later"]  # in the order they were added
     assert [again.table.isColumnHidden(c) for c in range(CUSTOM, CUSTOM + 3)] == [False, True, True]
+
+
+def test_calibres_html_comments_are_edited_formatted_never_as_tags(qtbot, qloop, library):
+    ids = shelf(library)
+    review = add_column("Review", "long-text")
+    stored = "<div><p>Loved <i>it</i>.</p><p>Again &amp; again.</p></div>"  # calibre's comments
+    store.write(ids["Ubik"], review.id, stored)
+    _window, _view, actions = window_with_books(qtbot, library)
+    dialog = actions.edit_books([ids["Ubik"]])
+    field = dialog.custom.fields[review.key]
+    assert isinstance(field, RichLines)
+    assert field.toPlainText() == "Loved it.\nAgain & again."  # formatted, no tag in sight
+    dialog.lines["title"].setText("Ubik!")
+    click_save(qtbot, qloop, dialog)  # the comments untouched: stored as they were
+    assert store.book_values([ids["Ubik"]])[ids["Ubik"]][review.id] == stored
+
+    dialog = actions.edit_books([ids["Ubik"]])
+    field = dialog.custom.fields[review.key]
+    field.moveCursor(QTextCursor.MoveOperation.End)
+    field.insertPlainText(" <b>Twice</b>")  # typed text, not markup
+    click_save(qtbot, qloop, dialog)
+    assert store.book_values([ids["Ubik"]])[ids["Ubik"]][review.id] == (
+        "<p>Loved <i>it</i>.</p><p>Again &amp; again. &lt;b&gt;Twice&lt;/b&gt;</p>"
+    )
+    actions.undo.undo_action.trigger()
+    assert store.book_values([ids["Ubik"]])[ids["Ubik"]][review.id] == stored
+
+    store.write(ids["Emma"], review.id, "Plain.\nTwo lines.")  # plain text: plain lines
+    dialog = actions.edit_books([ids["Emma"]])
+    assert isinstance(dialog.custom.fields[review.key], QPlainTextEdit)
+    dialog.reject()
