@@ -136,6 +136,10 @@ class ColumnsMenu(QMenu):
             action.setData(index)
             action.toggled.connect(lambda shown, column=index: self._show(column, shown))
         self._custom: list[QAction] = []
+        # The custom columns come under a heading of their own (a separator where a style
+        # shows no section titles), apart from the library's columns.
+        self._custom_start = self.addSection("Custom columns")
+        self._custom_start.setVisible(False)
         self._custom_end = self.addSeparator()
         self.addAction("Custo&m Columns…", self.manage_requested.emit)
         self.aboutToShow.connect(self._mark_shown)
@@ -156,6 +160,7 @@ class ColumnsMenu(QMenu):
             action.toggled.connect(lambda shown, column=index: self._show(column, shown))
             self.insertAction(self._custom_end, action)
             self._custom.append(action)
+        self._custom_start.setVisible(bool(self._custom))
 
     def _mark_shown(self) -> None:
         for action in self.actions():

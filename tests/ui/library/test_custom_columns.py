@@ -58,6 +58,15 @@ def test_offered_in_the_menu_shown_sorted_and_searched(qtbot, qloop, library):
     assert view.table.isColumnHidden(weight) and view.table.isColumnHidden(mood)
     action = next(a for a in view.columns_menu.actions() if a.data() == weight)
     assert action.text() == "Weight"
+    shown = [a for a in view.columns_menu.actions() if a.isVisible()]
+    heading = shown[shown.index(action) - 1]  # under a heading of their own
+    assert heading.isSeparator() and heading.text() == "Custom columns"
+    assert [a.text() for a in shown[shown.index(action) :]] == [
+        "Weight",
+        "Mood",
+        "",
+        "Custo&m Columns…",
+    ]
     action.trigger()
     assert not view.table.isColumnHidden(weight)
 
