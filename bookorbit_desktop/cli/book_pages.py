@@ -68,21 +68,25 @@ def book_pages(
     sort: str = "title",
     found: Condition | None = None,
     *,
+    descending: bool = False,
     few: int = FEW,
     walk: int | None = None,
     records: Records | None = None,
 ) -> Iterator[list[dict[str, Any]]]:
     """Every book's record, or those of the books a search `found`, in the order `sort` names
-    (title, author, or a custom column's `#label`), `size` at a time (a search finding more
+    (title, author, or a custom column's `#label`; `descending` as the library table sorts
+    the other way: by the key from the highest, equal keys still by title, and a custom
+    column's books without a value first), `size` at a time (a search finding more
     than `few` books walks the order's index; its first page by title may be walked reading up
     to `walk` books, one in `WALK_SHARE` of the library's when None). `records` builds a page's
     records from the books' ids: `list_books` (None) or `listing_lines` for the listing's
     lines."""
     records = records or list_books
-    walks = _walks(sort)
+    walks = _walks(sort, descending)
     order, book_id = walks[0][0], "k.book_id"
     key: Key | None = None
-    if found is not None and found.each is not None and found.scans and sort == "title" and size:
+    walking = sort == "title" and not descending and size  # the title order from its start
+    if found is not None and found.each is not None and found.scans and walking:
         books = library_size()
         most = books // WALK_SHARE if walk is None else walk
         if not (found.negation or found).scans:  # an index finds the books to keep
@@ -115,21 +119,23 @@ def book_pages(
 Walk = tuple[Order, str, str, Sequence[object]]
 
 
-def _walks(sort: str) -> list[Walk]:
+def _walks(sort: str, descending: bool = False) -> list[Walk]:
     """The walks along indexes that list the books in the order `sort` names: title, author,
     or a custom column's label (`#label`), by its values as the library table sorts them: the
     books with a value by its stored key (`store.custom_keys_schema`), those of one value in
-    title order, then those without one in title order. InvalidValueError for no such column."""
+    title order, then those without one in title order; `descending`, as the table's other
+    way: the sort key from the highest (equal keys by title), a custom column's books without
+    a value first. InvalidValueError for no such column."""
     if sort in _ORDERS:
-        return [(_ORDERS[sort], "book_sort_key k", "1", ())]
+        return [(_first_from_highest(_ORDERS[sort], descending), "book_sort_key k", "1", ())]
     column = by_label(sort) if sort.startswith("#") else None
     if column is None:
         raise InvalidValueError(
             f"Books cannot be sorted by {sort!r}: sort by title, author or a custom column's"
             " #label (`bookorbit-desktop books columns` lists them)."
         )
-    valued = Order((("cv.key", False), *BY_TITLE.columns))
-    return [
+    valued = Order((("cv.key", descending), *BY_TITLE.columns))
+    walks: list[Walk] = [
         (
             valued,
             "custom_value cv CROSS JOIN book_sort_key k ON k.book_id = cv.book_id",
@@ -144,6 +150,13 @@ def _walks(sort: str) -> list[Walk]:
             (column.id,),
         ),
     ]
+    return walks[::-1] if descending else walks
+
+
+def _first_from_highest(order: Order, descending: bool) -> Order:
+    """`order` with its first key from the highest when `descending` (the others as they are)."""
+    (first, _ascending), *rest = order.columns
+    return Order(((first, descending), *rest))
 
 
 def _records(rows: Sequence[Sequence[Any]], records: Records) -> list[dict[str, Any]]:

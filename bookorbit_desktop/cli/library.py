@@ -42,6 +42,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "custom column's #label (by its values, as the window sorts them)",
     )
     books.add_argument(
+        "--descending",
+        action="store_true",
+        help="the order the other way round (Z to A, the highest value first; a custom "
+        "column's books without a value first), as a second click on the window's column",
+    )
+    books.add_argument(
         "--search",
         metavar="SEARCH",
         help="only the books a search finds, as in the window's filter box: words, "
@@ -96,7 +102,7 @@ def run_books(ctx: CliContext, args: argparse.Namespace) -> int:
         write_json_array(
             (
                 {**book, "hardcover": links[book["id"]]}
-                for page in book_pages(sort=args.sort, found=found)
+                for page in book_pages(sort=args.sort, found=found, descending=args.descending)
                 for links in [hardcover_links(book["id"] for book in page)]
                 for book in page
             ),
@@ -105,7 +111,9 @@ def run_books(ctx: CliContext, args: argparse.Namespace) -> int:
         return 0
     count = 0
     column = by_label(args.sort) if args.sort.startswith("#") else None
-    for page in book_pages(sort=args.sort, found=found, records=listing_lines):
+    for page in book_pages(
+        sort=args.sort, found=found, descending=args.descending, records=listing_lines
+    ):
         if not count:
             print(f"{'ID':>5}  {'STATUS':<12} {'DONE':>4}  TITLE — AUTHORS [FORMATS]")
         values = {} if column is None else book_values(book["id"] for book in page)

@@ -145,6 +145,13 @@ def test_books_sort_by_a_custom_column_as_the_window_does(tmp_path, capsys):
     listed = json.loads(capsys.readouterr().out)
     assert [book["title"] for book in listed] == ["Babel", "Dune", "Emma", "Ulysses", "Anathem"]
 
+    # The other way: those without a value first (by title), then from the highest value,
+    # equal values still by title, as a second click on the window's column.
+    assert run(tmp_path, "books", "--sort", "#weight", "--descending") == 0
+    lines = capsys.readouterr().out.splitlines()
+    shown = [line.split(" %  ", 1)[1].split(" — ")[0] for line in lines[1:-1]]
+    assert shown == ["Anathem", "Zoë", "Emma", "Ulysses", "Dune", "Babel"]
+
     assert run(tmp_path, "books", "--sort", "#height") == 2
     assert "sort by title, author or a custom column's #label" in capsys.readouterr().err
 
@@ -167,12 +174,20 @@ def test_pages_by_a_custom_column_are_the_tables_order(library):
             emma.add(book.id)
         if number % 3:
             set_values([book.id], {column.id: ["calm", "dark", "Calm"][number % 3]})
-    whole = list(ordered_ids(f"custom:{column.id}", False))
-    pages = list(book_pages(size=3, sort="#mood"))
-    assert [book["id"] for page in pages for book in page] == whole
     found = search_condition("not emma", date.today())
-    for few in (0, 1000):  # the search's books looked up, or kept while the order is walked
-        pages = list(book_pages(size=3, sort="#mood", found=found, few=few))
-        assert [book["id"] for page in pages for book in page] == [
-            book_id for book_id in whole if book_id not in emma
-        ]
+    for descending in (False, True):  # and the other way, as a second click on the column
+        whole = list(ordered_ids(f"custom:{column.id}", descending))
+        pages = list(book_pages(size=3, sort="#mood", descending=descending))
+        assert [book["id"] for page in pages for book in page] == whole
+        for few in (0, 1000):  # the search's books looked up, or kept while the order is walked
+            pages = list(
+                book_pages(size=3, sort="#mood", found=found, few=few, descending=descending)
+            )
+            assert [book["id"] for page in pages for book in page] == [
+                book_id for book_id in whole if book_id not in emma
+            ]
+    for sort, column_key in (("title", "title"), ("author", "authors")):
+        pages = list(book_pages(size=3, sort=sort, descending=True))
+        assert [book["id"] for page in pages for book in page] == list(
+            ordered_ids(column_key, True)
+        )
