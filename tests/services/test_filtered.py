@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from bookorbit_desktop.services.library.table_window import filtered, ordered_ids, table_filter
-from tests.services.test_custom_order import shelf as shelf  # noqa: F401 (the fixture)
+from tests.services.test_custom_order import shelf as shelf
 
 SEARCHES = [
     '#weight:""',  # the books without a value
@@ -26,7 +26,7 @@ SEARCHES = [
 
 
 @pytest.mark.parametrize("text", SEARCHES)
-def test_a_narrowed_order_is_the_searchs_own_order(shelf, text):  # noqa: F811
+def test_a_narrowed_order_is_the_searchs_own_order(shelf, text):
     column, _ids = shelf
     terms, where = table_filter(text, date.today())
     for sort, descending in (("title", False), (column, True)):

@@ -207,6 +207,9 @@ def category(kind: str) -> Category:
         return Category(kind, TITLES[kind], tree=tag_tree(books, parent_counts(ids, books)))
     if kind == "ratings":  # 4.0 as "4"
         return Category(kind, TITLES[kind], [(f"{cast(float, v):g}", n) for v, _k, n in counted])
+    if kind == "languages":  # in the order of their names, as shown
+        rows = sorted(((str(v), n) for v, _k, n in counted), key=lambda r: label(kind, r[0]))
+        return Category(kind, TITLES[kind], rows)
     return Category(kind, TITLES[kind], [(str(value), books) for value, _key, books in counted])
 
 

@@ -11,6 +11,8 @@ in the browser filters the table the way the filter box does, and the two combin
 
 from __future__ import annotations
 
+from bookorbit_desktop.library.metadata.languages import language_label
+
 _SPECIAL = frozenset(r".^$*+?{}[]\|()")
 
 FIELDS = {
@@ -30,9 +32,11 @@ def quoted(text: str) -> str:
 
 def label(kind: str, value: str) -> str:
     """A value as the browser shows it: a rating in stars' words ("4.5 ★"), a format in
-    capitals."""
+    capitals, a language by name ("French", "Portuguese (BR)"; its search names the code)."""
     if kind == "ratings":
         return f"{value} ★"
+    if kind == "languages":
+        return language_label(value)
     return value.upper() if kind == "formats" else value
 
 

@@ -135,3 +135,14 @@ def language_name(tag: str | None) -> str | None:
     if base is None:
         return None
     return _ENGLISH_NAMES.get(base, base)
+
+
+def language_label(tag: str) -> str:
+    """A stored language as people read it: its English name, with the region or script the
+    tag keeps ("French", "Portuguese (BR)", "Chinese (Hant)"); a code with no known name as it
+    is."""
+    name = language_name(tag)
+    if name is None:
+        return tag
+    _base, dash, rest = (normalize_language(tag) or tag).partition("-")
+    return f"{name} ({rest})" if dash and name != tag else name

@@ -1,10 +1,13 @@
-"""The book panel's facts: subtitle, language, publisher, pages, identifiers and the book's
-files, as an escaped HTML table (every value from outside goes through `html.escape`)."""
+"""The book panel's facts: subtitle, languages (by name), publisher, pages, identifiers and the
+book's files, as an escaped HTML table (every value from outside goes through `html.escape`)."""
 
 from __future__ import annotations
 
 import html
 from typing import TYPE_CHECKING
+
+from bookorbit_desktop.library.metadata.languages import language_label
+from bookorbit_desktop.library.store.languages import SHOWN_APART
 
 if TYPE_CHECKING:
     from bookorbit_desktop.services.library.records import BookDetails
@@ -22,7 +25,11 @@ def facts_html(book: BookDetails) -> str:
         ("ISBN-10", "isbn10"),
     ):
         value = book.get(key)
-        if value:
+        if value and key == "language":  # by name: "French, English", not "fr, en"
+            codes = str(value).split(SHOWN_APART)
+            names = [language_label(code) for code in codes]
+            rows.append(("Languages" if len(codes) > 1 else label, SHOWN_APART.join(names)))
+        elif value:
             rows.append((label, str(value)))
     for file in book.get("files", []):
         note = "  (missing from disk)" if file.get("missing") else ""

@@ -22,7 +22,7 @@ def test_each_category_counts_its_values(books):
         ],
         "series": [("Dune", 2)],
         "publishers": [("Ace", 3), ("Penguin", 2)],  # "penguin" is the same, case aside
-        "languages": [("de", 1), ("en", 4), ("pl", 1)],
+        "languages": [("en", 4), ("de", 1), ("pl", 1)],  # by name: English, German, Polish
         "formats": [("epub", 4), ("pdf", 2)],  # Solaris's mobi is missing
         "ratings": [("5", 1), ("4.5", 1), ("4", 2)],
     }  # fmt: skip

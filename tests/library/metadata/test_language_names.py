@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bookorbit_desktop.library.metadata.languages import language_name
+from bookorbit_desktop.library.metadata.languages import language_label, language_name
 
 
 @pytest.mark.parametrize(
@@ -30,3 +30,19 @@ from bookorbit_desktop.library.metadata.languages import language_name
 )
 def test_a_language_is_named_in_words(tag, name):
     assert language_name(tag) == name
+
+
+@pytest.mark.parametrize(
+    ("tag", "shown"),
+    [
+        ("fr", "French"),
+        ("pt-BR", "Portuguese (BR)"),  # the region the library keeps for Portuguese
+        ("pt", "Portuguese"),
+        ("zh-Hant", "Chinese (Hant)"),
+        ("sr-Latn", "Serbian (Latn)"),
+        ("nb", "Norwegian Bokmål"),
+        ("tlh", "tlh"),  # no name known: the code
+    ],
+)
+def test_a_stored_language_is_labelled_by_name_with_what_its_tag_keeps(tag, shown):
+    assert language_label(tag) == shown

@@ -74,4 +74,6 @@ def test_the_table_and_the_book_panel_show_every_language(library):
     }
     details = service.book_details(prince.id)
     assert details["language"] == "fr, en"
-    assert "<td>fr, en</td>" in facts_html(details)
+    # The panel names them: "French, English", not the codes.
+    assert ">Languages</td><td>French, English</td>" in facts_html(details)
+    assert ">Language</td><td>English</td>" in facts_html(service.book_details(emma.id))

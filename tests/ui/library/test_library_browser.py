@@ -63,7 +63,7 @@ def test_every_category_shows_its_values_with_their_counts(app):
     ]  # fmt: skip
     assert rows(browser, "series") == ["Dune (2)"]
     assert rows(browser, "publishers") == ["Ace (3)", "Penguin (2)"]
-    assert rows(browser, "languages") == ["de (1)", "en (4)", "pl (1)"]
+    assert rows(browser, "languages") == ["English (4)", "German (1)", "Polish (1)"]
     assert rows(browser, "formats") == ["EPUB (4)", "PDF (2)"]
     assert rows(browser, "ratings") == ["5 ★ (1)", "4.5 ★ (1)", "4 ★ (2)"]
     index = row_index(browser, "authors", "Jane Austen (2)")
