@@ -136,9 +136,7 @@ def test_the_selected_book_stays_selected_and_in_view_after_a_sort(qtbot, qloop,
     assert table.viewport().rect().intersects(table.visualRect(model.index(row, 0)))
 
 
-def test_the_rows_a_sort_or_a_filter_shows_first_are_read_in_the_worker_thread(
-    qtbot, qloop, view
-):
+def test_the_rows_a_sort_or_a_filter_shows_first_are_read_in_the_worker_thread(qtbot, qloop, view):
     model = view.model
     on_the_window = []
     reader = model._read
