@@ -35,7 +35,7 @@ from bookorbit_desktop.ui.widgets import wide_row
 
 BUILT_IN = [title for _key, title in COLUMNS]  # the library's own fields' names
 
-MAX_HEIGHT = 150  # the rows shown before the box scrolls
+MAX_HEIGHT = 150  # the rows shown before the box scrolls, more where the screen has room
 LONG_TEXT_LINES = 3  # a long text's field shows this many lines
 UNCHANGED = "(unchanged)"
 _HINTS = {
@@ -158,6 +158,19 @@ class CustomFields:
         clear.toggled.connect(lambda _on: edited())
         self.clear[key] = clear
         return clear
+
+    def fit_in(self, excess: Callable[[], int]) -> None:
+        """Every field in view when the screen has room: the box as tall as its fields, less
+        what the dialog then overflows its screen by (`excess()`, pixels), never lower than
+        `MAX_HEIGHT`."""
+        inner = self.box.widget()
+        whole = 0 if inner is None else inner.sizeHint().height() + 2 * self.box.frameWidth()
+        if whole <= MAX_HEIGHT:
+            return
+        self.box.setFixedHeight(whole)
+        over = excess()
+        if over > 0:
+            self.box.setFixedHeight(max(MAX_HEIGHT, whole - over))
 
     def add_to(self, layout: QFormLayout) -> None:
         """The section as a row of `layout` (nothing without a custom column)."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -41,7 +42,7 @@ from bookorbit_desktop.ui.library.description_editor import DescriptionEditor
 from bookorbit_desktop.ui.library.identifiers_editor import IdentifiersEditor
 from bookorbit_desktop.ui.library.tag_editor import TagEditor
 from bookorbit_desktop.ui.questions import action_or_cancel
-from bookorbit_desktop.ui.widgets import error_label, push_button, wide_row
+from bookorbit_desktop.ui.widgets import FRAME_ALLOWANCE, error_label, push_button, wide_row
 
 # Saves (book ids, changed fields as typed, cover file or None); raises BookOrbitError.
 Save = Callable[[tuple[int, ...], Mapping[str, str], str | None], None]
@@ -145,6 +146,25 @@ class EditDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.resize(520 if many else 900, self.sizeHint().height())
+        self._fitted = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """At its first showing (its fields styled, so their sizes are known): the custom
+        columns' box takes the height the screen has left, so a library with many columns
+        shows their fields without scrolling where it can."""
+        if not self._fitted:
+            self._fitted = True
+            free = self.screen().availableGeometry().height() - FRAME_ALLOWANCE.height()
+            self.custom.fit_in(lambda: self._height() - free)
+            self.resize(self.width(), self._height())
+        super().showEvent(event)
+
+    def _height(self) -> int:
+        """The height the dialog asks for, its fields' sizes as they are now."""
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()  # (a size just set is in the layout's hint only then)
+        return self.sizeHint().height()
 
     def changed(self) -> dict[str, str]:
         """The fields whose text differs from what the dialog opened with, as typed."""

@@ -15,9 +15,11 @@ from bookorbit_desktop.library.custom.kinds import parse
 from bookorbit_desktop.library.custom.values import set_values
 from bookorbit_desktop.ui.library.custom_fields import RichLines
 from bookorbit_desktop.ui.library.model import COLUMN_KEYS
+from bookorbit_desktop.ui.widgets import FRAME_ALLOWANCE
 from tests.factories import add_book
 from tests.ui.library.test_edit_dialog import click_save, window_with_books
 from tests.ui.library.test_lazy_model import arrived
+from tests.ui.small_screen import small_screen_fixture  # noqa: F401  (the `small_screen` fixture)
 
 CUSTOM = len(COLUMN_KEYS)  # the first custom column of the table
 # title: weight, mood
@@ -245,4 +247,25 @@ def test_calibres_html_comments_are_edited_formatted_never_as_tags(qtbot, qloop,
     store.write(ids["Emma"], review.id, "Plain.\nTwo lines.")  # plain text: plain lines
     dialog = actions.edit_books([ids["Emma"]])
     assert isinstance(dialog.custom.fields[review.key], QPlainTextEdit)
+    dialog.reject()
+
+
+def test_the_edit_dialog_shows_a_calibre_librarys_many_columns_without_scrolling(
+    qtbot, library, small_screen
+):
+    ids = shelf(library)  # Weight and Mood
+    for name, kind in (
+        ("Read", "yes-no"), ("Date read", "date"), ("Stars", "rating"), ("Genre", "tags"),
+        ("Shelf", "text"), ("Notes", "long-text"),
+    ):  # fmt: skip
+        add_column(name, kind)
+    _window, _view, actions = window_with_books(qtbot, library)
+    dialog = actions.edit_books([ids["Ubik"]])
+    qtbot.waitExposed(dialog)
+    QApplication.processEvents()
+    box = dialog.custom.box
+    assert not box.verticalScrollBar().isVisible()  # all eight fields in view
+    assert all(box.viewport().rect().contains(f.geometry()) for f in dialog.custom.fields.values())
+    framed = dialog.size() + FRAME_ALLOWANCE
+    assert framed.height() <= small_screen.height()  # and the dialog still fits the screen
     dialog.reject()
