@@ -15,7 +15,14 @@ from __future__ import annotations
 import json
 from typing import cast
 
-from bookorbit_desktop.library.categories.counts import TITLES, Category, Row, category, counted
+from bookorbit_desktop.library.categories.counts import (
+    PARENTS,
+    TITLES,
+    Category,
+    Row,
+    category,
+    counted,
+)
 from bookorbit_desktop.library.categories.tree import below, tag_tree
 from bookorbit_desktop.library.custom import store
 from bookorbit_desktop.library.custom.kinds import Column, column_of, shown
@@ -51,7 +58,6 @@ _UNDER = (
     " custom_item ci ON ci.column_id = ? AND ci.key = v.value WHERE {among}"
     " GROUP BY ci.book_id)) AS books FROM json_each(?) p"
 )
-_PARENTS = "SELECT g.key, g.key, g.books FROM ({groups}) g"
 
 
 def heads() -> list[Head]:
@@ -108,5 +114,5 @@ def _parent_counts(column: Column, books: dict[str, int], keys: dict[str, str]) 
             under[parent] = [keys[name] for name in names]
     if under:
         params = (column.id, json.dumps(under, ensure_ascii=False))
-        found |= {str(k): n for _p, k, n in counted(_UNDER, "ci.book_id", _PARENTS, params)}
+        found |= {str(k): n for _p, k, n in counted(_UNDER, "ci.book_id", PARENTS, params)}
     return found
