@@ -33,7 +33,7 @@ def test_an_edit_is_undone_redone_and_listed(tmp_path, capsys):
     assert run(tmp_path, "history") == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].endswith("Rate “Emma”")
-    assert out[1] == f"    book {book_id}: rating: (none) → 4.0"
+    assert out[1] == f"    book {book_id}: rating: (none) → 4"
     assert out[2].endswith("Edit “Emma”")
     assert out[3] == f"    book {book_id}: authors: Jane Austin → Jane Austen"
 

@@ -1,5 +1,6 @@
 """The text of a custom column's cell, as the library table reads it (`rows.read_table`): a long
-text on one line, calibre's HTML comments as their words, never their tags or markup."""
+text on one line, calibre's HTML comments as their words, never their tags or markup; a rating
+in stars."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from tests.factories import add_book
         ("long-text", "5 < 6, and 7 > 3", "5 < 6, and 7 > 3"),  # plain text with a "<"
         ("text", "<i>quiet</i> & calm", "<i>quiet</i> & calm"),  # a text is its text
         ("yes-no", True, "Yes"),
+        ("rating", 3.5, "★★★½"),  # stars, as the library's own Rating column shows them
+        ("rating", 0, "No stars"),
         ("tags", ["calm", "dark"], "calm, dark"),
     ],
 )  # fmt: skip

@@ -18,6 +18,7 @@ from typing import Any
 
 from bookorbit_desktop.descriptions import is_html, plain_text
 from bookorbit_desktop.errors import InvalidValueError
+from bookorbit_desktop.library.reading.values import format_rating
 
 # The user's name of a kind -> (calibre's datatype, several values).
 NAMES: dict[str, tuple[str, bool]] = {
@@ -154,8 +155,11 @@ def shown(value: Any) -> str:
 
 
 def readable(column: Column, value: Any) -> str:
-    """A stored value as text to read (the table, the book panel): as `shown` writes it, a long
-    text in HTML (calibre's comments) as its words, never its tags."""
+    """A stored value as text to read (the table, the book panel, the command line): as
+    `shown` writes it, a rating in stars as the library's own ("★★★½"), a long text in HTML
+    (calibre's comments) as its words, never its tags."""
+    if column.kind_name == "rating" and isinstance(value, int | float):
+        return format_rating(float(value)) or "No stars"
     text = shown(value)
     if column.kind_name == "long-text" and is_html(text):
         return plain_text(text)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from bookorbit_desktop.config import Paths
+from bookorbit_desktop.descriptions import is_html, plain_text
 from bookorbit_desktop.library.journal import steps
 from bookorbit_desktop.library.journal.book_values import read_values, write_values
 from bookorbit_desktop.library.journal.kinds import Outcome, StepKind, register
@@ -74,6 +75,10 @@ def whole(name: str, value: Any) -> str:
         value = ", ".join(str(item) for item in value)
     if isinstance(value, bool):
         value = "Yes" if value else "No"
+    elif isinstance(value, float):
+        value = f"{value:g}"  # a rating of 4.0 as 4
+    elif isinstance(value, str) and is_html(value):
+        value = plain_text(value)  # a description, calibre's comments: the words, not the tags
     if name == "identifiers":
         value = ", ".join(f"{scheme}:{code}" for scheme, code in (value or {}).items())
     if value is None or value == "":

@@ -64,6 +64,19 @@ def parse_rating(value: str | float | None) -> float | None:
     return number
 
 
+def format_rating(rating: float | None) -> str:
+    """Stars for a 0.5..5 rating in half steps: 3.5 -> "★★★½" ("" for none)."""
+    if rating is None or rating <= 0:
+        return ""
+    whole = int(rating)
+    return "★" * whole + ("½" if rating - whole >= 0.5 else "")
+
+
+def rating_choice(rating: float) -> str:
+    """A rating as a list offers it: its stars and its number, 3.5 -> "★★★½  (3.5)"."""
+    return f"{format_rating(rating)}  ({rating:g})"
+
+
 def parse_date(
     value: str | datetime.date | None, *, field: str, today: datetime.date
 ) -> str | None:

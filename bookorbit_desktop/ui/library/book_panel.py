@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.descriptions import display_html, is_html
 from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.library.reading.values import rating_choice
 from bookorbit_desktop.services.library.records import BookDetails
 from bookorbit_desktop.services.library.service import (
     READING_STATUSES,
@@ -49,7 +50,7 @@ from bookorbit_desktop.ui.library import reading_edits
 from bookorbit_desktop.ui.library.facts_table import facts_html
 from bookorbit_desktop.ui.library.finish_date import FinishDateDialog
 from bookorbit_desktop.ui.library.hardcover_box import HardcoverBox
-from bookorbit_desktop.ui.library.model import format_rating, format_series
+from bookorbit_desktop.ui.library.model import format_series
 from bookorbit_desktop.ui.library.panel_values import CustomValuesBox
 from bookorbit_desktop.ui.text import plain_label, show_plain
 from bookorbit_desktop.ui.text_browser import OfflineBrowser
@@ -197,7 +198,7 @@ class BookPanel(QWidget):
         self.rating_combo = QComboBox()
         self.rating_combo.addItem("No rating", None)
         for value in RATINGS:
-            self.rating_combo.addItem(f"{format_rating(value)}  ({value:g})", value)
+            self.rating_combo.addItem(rating_choice(value), value)
         form.addRow("Ratin&g:", self.rating_combo)
         self.reading_error = message_label("readingError")
         self.reading_error.setStyleSheet(f"color: {ERROR_COLOUR};")

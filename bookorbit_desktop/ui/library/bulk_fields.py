@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
+from bookorbit_desktop.library.reading.values import rating_choice
 from bookorbit_desktop.services.library.bulk_edits import FINISHED, NUMBER_FROM_MAX, BulkOutcome
 from bookorbit_desktop.services.library.edits import EditForm
 from bookorbit_desktop.services.library.service import FINISHED as FINISHED_STATUSES
@@ -37,8 +38,8 @@ from bookorbit_desktop.ui.widgets import FRAME_ALLOWANCE
 
 UNCHANGED = "(unchanged)"
 _RATINGS = [("No rating", "none")] + [
-    (f"{n / 2:g} ★", f"{n / 2:g}") for n in range(10, 0, -1)
-]  # 5 ★ first, in half steps
+    (rating_choice(n / 2), f"{n / 2:g}") for n in range(10, 0, -1)
+]  # five stars first, in half steps
 
 
 def _combo(name: str, items: list[tuple[str, str]]) -> QComboBox:

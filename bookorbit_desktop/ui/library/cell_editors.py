@@ -1,5 +1,5 @@
 """The editor of a custom column's value in the library table, by its kind: a line for text and
-a number, stars from a list for a rating (none, then 5 ★ down in half steps), a date typed or
+a number, stars from a list for a rating (none, then five stars down in half steps), a date typed or
 picked from a calendar (an impossible date refused, not corrected) with No Date to clear it,
 Yes / No / none for a yes/no, the column's values for a fixed list, a line of comma-separated
 values completed from the column's others (as tags are: `tag_editor.complete_tags`) for a
@@ -29,11 +29,13 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
+from bookorbit_desktop.library.reading.values import rating_choice
 from bookorbit_desktop.services.library.custom_columns import YES_NO, Column
 from bookorbit_desktop.ui.library.tag_editor import complete_tags
 
-# The rating's choices, as the bulk edit's: none, then 5 ★ down in half steps.
-RATINGS = [("No rating", "")] + [(f"{n / 2:g} ★", f"{n / 2:g}") for n in range(10, 0, -1)]
+# The rating's choices, as the bulk edit's: none, then five stars down in half steps.
+RATINGS = [("No rating", "")] + [(rating_choice(n / 2), f"{n / 2:g}") for n in range(10, 0, -1)]
+NONE = "(none)"  # a list's or a yes/no's choice of no value
 _ISO = "yyyy-MM-dd"
 LONG_TEXT_LINES = 6  # a long text's editor is this many lines high, over the rows below
 _HINTS = {"number": "A number, such as 3.5", "tags": "Separate values with commas"}
@@ -132,9 +134,9 @@ def editor(column: Column, name: str, known: Sequence[str], parent: QWidget) -> 
     if kind == "rating":
         return rating_editor(name, parent)
     if kind == "yes-no":
-        return _combo(name, [("", ""), *((value, value) for value in YES_NO)], parent)
+        return _combo(name, [(NONE, ""), *((value, value) for value in YES_NO)], parent)
     if kind == "list":
-        return _combo(name, [("", ""), *((choice, choice) for choice in column.choices)], parent)
+        return _combo(name, [(NONE, ""), *((choice, choice) for choice in column.choices)], parent)
     if kind == "date":
         return DateField(name, parent)
     if kind == "long-text":

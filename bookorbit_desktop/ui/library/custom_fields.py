@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.descriptions import display_html, is_html
 from bookorbit_desktop.services.library.custom_columns import YES_NO, Column
 from bookorbit_desktop.services.library.edits import EditForm
+from bookorbit_desktop.ui.library.cell_editors import NONE, RATINGS
 from bookorbit_desktop.ui.library.description_editor import document_markup
 from bookorbit_desktop.ui.library.model import COLUMNS
 from bookorbit_desktop.ui.text import plain_label, plain_tooltip, without_shortcuts
@@ -40,7 +41,6 @@ LONG_TEXT_LINES = 3  # a long text's field shows this many lines
 UNCHANGED = "(unchanged)"
 _HINTS = {
     "number": "A number, such as 3.5",
-    "rating": "0 to 5 stars, such as 4.5",
     "date": "A date, such as 2024-05-31",
     "tags": "Separate several values with commas",
 }
@@ -72,13 +72,15 @@ def _box(column: Column, text: str, many: bool) -> QComboBox:
     box.setMinimumContentsLength(8)
     if column.kind_name == "list":
         choices = [(choice, choice) for choice in column.choices]
+    elif column.kind_name == "rating":  # stars, as the table's cell editor offers them
+        choices = list(RATINGS[1:])
     else:
         choices = [(value, value) for value in YES_NO]
     shown = dict((value, label) for label, value in choices).get(text, text)
     if many:  # nothing chosen: each book keeps its own
         box.addItem(f"(unchanged: {shown})" if text else UNCHANGED, None)
     else:
-        choices.insert(0, ("", ""))
+        choices.insert(0, RATINGS[0] if column.kind_name == "rating" else (NONE, ""))
         if text not in (value for _label, value in choices):
             choices.append((text, text))  # a value from before the list had it: kept as it is
     for label, value in choices:
@@ -89,7 +91,7 @@ def _box(column: Column, text: str, many: bool) -> QComboBox:
 
 
 def _field(column: Column, text: str, many: bool) -> Field:
-    if column.kind_name in ("list", "yes-no"):
+    if column.kind_name in ("list", "yes-no", "rating"):
         return _box(column, text, many)
     hint = UNCHANGED if many else _HINTS.get(column.kind_name, "")
     if column.kind_name == "long-text":

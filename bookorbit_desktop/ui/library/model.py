@@ -21,6 +21,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Qt
 
 from bookorbit_desktop.gc_pause import paused_collection
+from bookorbit_desktop.library.reading.values import format_rating
 from bookorbit_desktop.services.library.cell_edits import EDITABLE
 from bookorbit_desktop.services.library.custom_columns import Column
 from bookorbit_desktop.services.library.records import BookRow
@@ -94,14 +95,6 @@ def narrows(old: Sequence[str], new: Sequence[str]) -> bool:
     """True when every book matching `new` also matches `old` (each old term lies inside a new
     one), so the new filter can search the old filter's result instead of the whole library."""
     return all(any(term in longer for longer in new) for term in old)
-
-
-def format_rating(rating: float | None) -> str:
-    """Stars for a 0.5..5 rating in half steps: 3.5 -> "★★★½"."""
-    if rating is None or rating <= 0:
-        return ""
-    whole = int(rating)
-    return "★" * whole + ("½" if rating - whole >= 0.5 else "")
 
 
 def format_series(series: str | None, index: float | None) -> str:

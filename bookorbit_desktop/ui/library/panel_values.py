@@ -17,14 +17,11 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QWidget
 from bookorbit_desktop.services.library.custom_columns import Column, readable
 from bookorbit_desktop.services.library.records import BookDetails
 from bookorbit_desktop.ui.library.custom_fields import BUILT_IN
-from bookorbit_desktop.ui.library.model import format_rating
 from bookorbit_desktop.ui.text import plain_label
 
 
 def value_text(column: Column, value: Any) -> str:
     """How the panel shows `column`'s stored `value`."""
-    if column.kind_name == "rating":
-        return format_rating(float(value)) or "No stars"
     return readable(column, value)  # "Loved it", not "<p>Loved <i>it</i></p>"
 
 

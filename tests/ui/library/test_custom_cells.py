@@ -124,7 +124,7 @@ def pick(qtbot, editor: DateField, day: QDate) -> None:
     ("name", "opened", "change", "saved"),
     [
         ("Weight", "2", lambda qtbot, e: set_line(qtbot, e, "3,5"), 3.5),
-        ("Stars", "3.5 ★", lambda qtbot, e: choose(e, "5 ★"), 5),
+        ("Stars", "★★★½  (3.5)", lambda qtbot, e: choose(e, "★★★★★  (5)"), 5),
         ("Lent", "No", lambda qtbot, e: choose(e, "Yes"), True),
         ("Place", "Desk", lambda qtbot, e: choose(e, "Attic"), "Attic"),
         ("Moods", "calm, dark", lambda qtbot, e: set_line(qtbot, e, "dark, new"), ["dark", "new"]),
@@ -164,7 +164,7 @@ def test_a_value_is_cleared_in_its_cell(qtbot, qloop, table):
     commit(qtbot, qloop, view, editor)
     assert values(book.id)["Bought"] is None
     editor = press_f2(qtbot, view, "Lent")
-    choose(editor, "")
+    choose(editor, "(none)")
     commit(qtbot, qloop, view, editor)
     assert values(book.id)["Lent"] is None
     actions.undo.undo_action.trigger()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QMessageBox, QPlainTextEdit
 
 from bookorbit_desktop.library.custom import store
 from bookorbit_desktop.library.custom.columns import add_column
@@ -269,3 +269,19 @@ def test_the_edit_dialog_shows_a_calibre_librarys_many_columns_without_scrolling
     framed = dialog.size() + FRAME_ALLOWANCE
     assert framed.height() <= small_screen.height()  # and the dialog still fits the screen
     dialog.reject()
+
+
+def test_a_rating_is_chosen_in_stars_in_the_edit_dialog(qtbot, qloop, library):
+    ids = shelf(library)
+    stars = add_column("Stars", "rating")
+    store.write(ids["Ubik"], stars.id, 3.5)
+    _window, _view, actions = window_with_books(qtbot, library)
+    dialog = actions.edit_books([ids["Ubik"]])
+    field = dialog.custom.fields[stars.key]
+    assert isinstance(field, QComboBox)
+    assert field.currentText() == "★★★½  (3.5)"  # as the table's cell editor and the panel
+    texts = [field.itemText(n) for n in range(field.count())]
+    assert texts[:3] == ["No rating", "★★★★★  (5)", "★★★★½  (4.5)"] and len(texts) == 11
+    field.setCurrentIndex(field.findText("★★★★★  (5)"))
+    click_save(qtbot, qloop, dialog)
+    assert store.book_values([ids["Ubik"]])[ids["Ubik"]][stars.id] == 5
