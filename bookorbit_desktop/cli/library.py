@@ -19,7 +19,7 @@ from bookorbit_desktop.cli.selection import add_where
 from bookorbit_desktop.cli.words import counted
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.hardcover.matching.revisit import REMOVED
-from bookorbit_desktop.library.custom.kinds import shown
+from bookorbit_desktop.library.custom.kinds import Column, readable
 from bookorbit_desktop.library.custom.store import book_values, by_label
 from bookorbit_desktop.library.metadata.bylines import author_line
 from bookorbit_desktop.library.reading.values import status_percent
@@ -125,7 +125,7 @@ def run_books(ctx: CliContext, args: argparse.Namespace) -> int:
                 f"{book['id']:>5}  {book['status']:<12} "
                 f"{status_percent(book['status'], book['progress']):>5}  "
                 f"{book['title']} — {authors} [{','.join(book['formats'])}]"
-                f"{sorted_by}{'' if value is None else shown(value)}"
+                f"{sorted_by}{'' if column is None or value is None else _line(column, value)}"
             )
         count += len(page)
     if not count and found is not None:
@@ -190,7 +190,11 @@ def book_lines(book: dict[str, Any]) -> list[str]:
         ("Hardcover", book["hardcover_slug"] or book["hardcover_id"]),
     ]
     lines += [f"  {name + ':':<11}{value}" for name, value in fields if value]
-    lines += [f"  #{label}: {shown(value)}" for label, value in book["custom"].items()]
+    lines += [
+        f"  #{label}: {_line(column, value)}"
+        for label, value in book["custom"].items()
+        if (column := by_label(label)) is not None
+    ]
     if hardcover_links([book["id"]])[book["id"]]["state"] == REMOVED:
         lines.append(
             f"  {'':<11}{HARDCOVER_LABELS[REMOVED]}; add it again with: "
@@ -211,3 +215,9 @@ def book_lines(book: dict[str, Any]) -> list[str]:
             f"  {'':<11}{file['format']}, {file['size']:,} bytes, KOReader id {file['partial_md5']}"
         )
     return lines
+
+
+def _line(column: Column, value: object) -> str:
+    """A custom value as the window shows it (a rating in stars, HTML comments as their
+    words), on one line."""
+    return " ".join(readable(column, value).split())

@@ -191,3 +191,21 @@ def test_pages_by_a_custom_column_are_the_tables_order(library):
         assert [book["id"] for page in pages for book in page] == list(
             ordered_ids(column_key, True)
         )
+
+
+def test_book_shows_a_rating_in_stars_and_html_comments_as_their_words(tmp_path, capsys, imported):
+    assert run(tmp_path, "books", "columns", "add", "Stars", "--kind", "rating") == 0
+    assert run(tmp_path, "books", "columns", "add", "Notes", "--kind", "long-text") == 0
+    dune = imported["Dune"]
+    notes = "--set", "#notes=<p>Loved <i>it</i>.</p><p>Again.</p>"
+    assert run(tmp_path, "books", "edit", dune, "--set", "#stars=3.5", *notes) == 0
+    capsys.readouterr()
+    assert run(tmp_path, "book", dune) == 0
+    assert "  #notes: Loved it. Again.\n  #stars: ★★★½\n" in capsys.readouterr().out
+    assert run(tmp_path, "books", "--sort", "#notes") == 0
+    assert capsys.readouterr().out.splitlines()[1].endswith("  #notes: Loved it. Again.")
+    assert run(tmp_path, "book", dune, "--json") == 0  # the stored values, for scripts
+    assert json.loads(capsys.readouterr().out)["custom"] == {
+        "notes": "<p>Loved <i>it</i>.</p><p>Again.</p>",
+        "stars": 3.5,
+    }
