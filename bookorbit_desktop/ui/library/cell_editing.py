@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from bookorbit_desktop.descriptions import is_html
 from bookorbit_desktop.services.library.cell_edits import CellEditService, double_click_edits
 from bookorbit_desktop.ui.asyncqt import spawn
 from bookorbit_desktop.ui.library import cell_editors
@@ -54,7 +55,11 @@ class CellDelegate(QStyledItemDelegate):
         editor: QWidget
         if column is not None:
             known = self.service.known_values(column) if column.kind_name == "tags" else ()
-            editor = cell_editors.editor(column, column.heading(BUILT_IN), known, parent)
+            # calibre's comments (HTML) are edited formatted, never as their tags
+            html = column.kind_name == "long-text" and is_html(
+                self.service.text(int(index.data(BOOK_ID_ROLE)), key)
+            )
+            editor = cell_editors.editor(column, column.heading(BUILT_IN), known, parent, html)
         elif key == "rating":
             editor = cell_editors.rating_editor("Rating", parent)
         else:
@@ -71,7 +76,7 @@ class CellDelegate(QStyledItemDelegate):
         """A date's editor as wide as its calendar and No Date need, a long text's lines over
         the rows below its cell; either moved back into the table where it would overflow."""
         super().updateEditorGeometry(editor, option, index)
-        if isinstance(editor, QPlainTextEdit):
+        if isinstance(editor, QPlainTextEdit | cell_editors.RichLines):
             lines = editor.fontMetrics().lineSpacing() * cell_editors.LONG_TEXT_LINES
             editor.resize(max(editor.width(), 320), lines + 2 * editor.frameWidth() + 8)
         elif isinstance(editor, cell_editors.DateField):
@@ -87,7 +92,7 @@ class CellDelegate(QStyledItemDelegate):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Ctrl+Enter saves a long text (Enter starts a new line in it)."""
         if (
-            isinstance(watched, QPlainTextEdit)
+            isinstance(watched, QPlainTextEdit | cell_editors.RichLines)
             and isinstance(event, QKeyEvent)
             and event.type() == QEvent.Type.KeyPress
             and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)

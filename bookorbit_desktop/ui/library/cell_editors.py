@@ -29,15 +29,19 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
+from bookorbit_desktop.descriptions import display_html
 from bookorbit_desktop.library.reading.values import rating_choice
 from bookorbit_desktop.services.library.custom_columns import YES_NO, Column
+from bookorbit_desktop.ui.library.description_editor import document_markup
 from bookorbit_desktop.ui.library.tag_editor import complete_tags
+from bookorbit_desktop.ui.text_browser import OfflineBrowser
 
 # The rating's choices, as the bulk edit's: none, then five stars down in half steps.
 RATINGS = [("No rating", "")] + [(rating_choice(n / 2), f"{n / 2:g}") for n in range(10, 0, -1)]
 NONE = "(none)"  # a list's or a yes/no's choice of no value
 _ISO = "yyyy-MM-dd"
 LONG_TEXT_LINES = 6  # a long text's editor is this many lines high, over the rows below
+LONG_TEXT_KEYS = "Ctrl+Enter saves, Enter starts a new line, Esc leaves it as it was"
 _HINTS = {"number": "A number, such as 3.5", "tags": "Separate values with commas"}
 
 
@@ -115,6 +119,27 @@ class DateField(QWidget):
         return self.line.text().strip()
 
 
+class RichLines(OfflineBrowser):
+    """A long text in HTML (calibre's comments), shown formatted as the book panel's
+    description is, never as its tags; `text()` is the stored text (`setText`) while the words
+    and their formatting are unchanged, else the HTML the description rule keeps
+    (`document_markup`)."""
+
+    def __init__(self, stored: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(False)
+        self.setTabChangesFocus(True)
+        self.setText(stored)
+
+    def setText(self, stored: str) -> None:
+        self.setHtml(display_html(stored))
+        self._stored, self._opened = stored, document_markup(self)
+
+    def text(self) -> str:
+        markup = document_markup(self)
+        return self._stored if markup == self._opened else markup
+
+
 def _combo(name: str, items: Sequence[tuple[str, str]], parent: QWidget) -> QComboBox:
     box = QComboBox(parent)
     box.setAccessibleName(name)
@@ -127,9 +152,11 @@ def rating_editor(name: str, parent: QWidget) -> QComboBox:
     return _combo(name, RATINGS, parent)
 
 
-def editor(column: Column, name: str, known: Sequence[str], parent: QWidget) -> QWidget:
+def editor(
+    column: Column, name: str, known: Sequence[str], parent: QWidget, html: bool = False
+) -> QWidget:
     """The editor of `column`'s value, named `name` (its heading); `known`: the values a
-    tag-like column holds already, to complete from."""
+    tag-like column holds already, to complete from; `html`: a long text's value is HTML."""
     kind = column.kind_name
     if kind == "rating":
         return rating_editor(name, parent)
@@ -140,10 +167,13 @@ def editor(column: Column, name: str, known: Sequence[str], parent: QWidget) -> 
     if kind == "date":
         return DateField(name, parent)
     if kind == "long-text":
-        lines = QPlainTextEdit(parent)
+        lines: QPlainTextEdit | RichLines = (
+            RichLines(parent=parent) if html else QPlainTextEdit(parent)
+        )
         lines.setAccessibleName(name)
         lines.setTabChangesFocus(True)
-        lines.setPlaceholderText("Ctrl+Enter saves, Esc leaves it as it was")
+        lines.setPlaceholderText(LONG_TEXT_KEYS)
+        lines.setToolTip(LONG_TEXT_KEYS)
         return lines
     line = QLineEdit(parent)
     line.setAccessibleName(name)
@@ -163,7 +193,7 @@ def set_text(widget: QWidget, text: str) -> None:
         widget.setCurrentIndex(found)
     elif isinstance(widget, QPlainTextEdit):
         widget.setPlainText(text)
-    elif isinstance(widget, QLineEdit | DateField):
+    elif isinstance(widget, QLineEdit | DateField | RichLines):
         widget.setText(text)
 
 
@@ -173,6 +203,6 @@ def text_of(widget: QWidget) -> str | None:
         return str(widget.currentData())
     if isinstance(widget, QPlainTextEdit):
         return widget.toPlainText()
-    if isinstance(widget, QLineEdit | DateField):
+    if isinstance(widget, QLineEdit | DateField | RichLines):
         return widget.text()
     return None

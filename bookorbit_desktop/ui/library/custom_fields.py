@@ -24,14 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bookorbit_desktop.descriptions import display_html, is_html
+from bookorbit_desktop.descriptions import is_html
 from bookorbit_desktop.services.library.custom_columns import YES_NO, Column
 from bookorbit_desktop.services.library.edits import EditForm
-from bookorbit_desktop.ui.library.cell_editors import NONE, RATINGS
-from bookorbit_desktop.ui.library.description_editor import document_markup
+from bookorbit_desktop.ui.library.cell_editors import NONE, RATINGS, RichLines
 from bookorbit_desktop.ui.library.model import COLUMNS
 from bookorbit_desktop.ui.text import plain_label, plain_tooltip, without_shortcuts
-from bookorbit_desktop.ui.text_browser import OfflineBrowser
 from bookorbit_desktop.ui.widgets import wide_row
 
 BUILT_IN = [title for _key, title in COLUMNS]  # the library's own fields' names
@@ -44,22 +42,6 @@ _HINTS = {
     "date": "A date, such as 2024-05-31",
     "tags": "Separate several values with commas",
 }
-
-
-class RichLines(OfflineBrowser):
-    """A long text in HTML (calibre's comments), shown formatted as the book panel's
-    description is, never as its tags; `text()` is the stored text while the words and their
-    formatting are unchanged, else the HTML the description rule keeps (`document_markup`)."""
-
-    def __init__(self, stored: str) -> None:
-        super().__init__()
-        self.setReadOnly(False)
-        self.setHtml(display_html(stored))
-        self._stored, self._opened = stored, document_markup(self)
-
-    def text(self) -> str:
-        markup = document_markup(self)
-        return self._stored if markup == self._opened else markup
 
 
 Field = QLineEdit | QComboBox | QPlainTextEdit | RichLines

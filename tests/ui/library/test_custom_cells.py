@@ -9,6 +9,7 @@ import asyncio
 
 import pytest
 from PySide6.QtCore import QDate, QPoint, Qt
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -23,7 +24,7 @@ from bookorbit_desktop.library.custom import store
 from bookorbit_desktop.library.custom.columns import add_column, delete_column
 from bookorbit_desktop.library.custom.values import set_values
 from bookorbit_desktop.services.library.cell_edits import set_double_click_edits
-from bookorbit_desktop.ui.library.cell_editors import DateField
+from bookorbit_desktop.ui.library.cell_editors import DateField, RichLines
 from bookorbit_desktop.ui.library.model import COLUMN_KEYS
 from tests.factories import add_book
 from tests.ui.library.test_edit_dialog import window_with_books
@@ -314,3 +315,24 @@ def test_a_sort_by_a_column_far_right_keeps_it_in_sight(qtbot, table):
     qtbot.wait(200)  # the sorted rows shown
     assert view.selected_book_ids() == [book.id]
     assert across.value() == across.maximum()
+
+
+def test_calibres_html_comments_are_edited_formatted_in_their_cell(qtbot, qloop, table):
+    book, columns, _window, view, actions = table
+    stored = "<div><p>Loved <i>it</i>.</p></div>"  # as calibre keeps comments
+    store.write(book.id, columns["Review"].id, stored)
+    editor = press_f2(qtbot, view, "Review")
+    assert isinstance(editor, RichLines)
+    assert editor.toPlainText() == "Loved it."  # formatted, no tag in sight
+    assert "Ctrl+Enter saves" in editor.toolTip()
+    commit(qtbot, qloop, view, editor, modifier=Qt.KeyboardModifier.ControlModifier)
+    assert values(book.id)["Review"] == stored  # untouched: kept as it was
+    editor = press_f2(qtbot, view, "Review")
+    editor.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(editor, " Twice")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # a new line, not a save
+    assert view.table.state() == QAbstractItemView.State.EditingState
+    commit(qtbot, qloop, view, editor, modifier=Qt.KeyboardModifier.ControlModifier)
+    assert values(book.id)["Review"] == "<p>Loved <i>it</i>. Twice</p>"
+    actions.undo.undo_action.trigger()
+    assert values(book.id)["Review"] == stored
