@@ -62,13 +62,15 @@ _UNDER = (
 
 def heads() -> list[Head]:
     """Every category, in the browser's order: the built-in ones, then the custom columns
-    listed (by name), each titled with its label when a built-in one has its name."""
+    listed (by name), each titled with its label ("Status (#status)": a calibre column of the
+    library's reading status is not taken for the library's own, and the filter box names it
+    so)."""
     columns = [column for column in store.columns() if column.kind in LISTED]
     return [*TITLES.items(), *((column.key, _title(column)) for column in columns)]
 
 
 def _title(column: Column) -> str:
-    return column.heading(TITLES.values())
+    return f"{column.name} (#{column.label})"
 
 
 def any_category(kind: str) -> Category | None:

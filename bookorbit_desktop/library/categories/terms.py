@@ -12,6 +12,7 @@ in the browser filters the table the way the filter box does, and the two combin
 from __future__ import annotations
 
 from bookorbit_desktop.library.metadata.languages import language_label
+from bookorbit_desktop.library.reading.values import format_rating
 
 _SPECIAL = frozenset(r".^$*+?{}[]\|()")
 
@@ -31,10 +32,11 @@ def quoted(text: str) -> str:
 
 
 def label(kind: str, value: str) -> str:
-    """A value as the browser shows it: a rating in stars' words ("4.5 ★"), a format in
-    capitals, a language by name ("French", "Portuguese (BR)"; its search names the code)."""
+    """A value as the browser shows it: a rating in stars as the table shows it ("★★★★½"), a
+    format in capitals, a language by name ("French", "Portuguese (BR)"; its search names the
+    code)."""
     if kind == "ratings":
-        return f"{value} ★"
+        return format_rating(float(value)) or "No stars"
     if kind == "languages":
         return language_label(value)
     return value.upper() if kind == "formats" else value

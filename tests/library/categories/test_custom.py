@@ -31,7 +31,10 @@ def titles(search: str) -> list[str]:
 def test_the_columns_of_shared_values_are_listed_after_the_built_in_categories(columns):
     assert heads() == [
         *TITLES.items(),
-        *((columns[name].key, name) for name in ("Genre", "Mood", "Owned", "Place", "Stars")),
+        *(
+            (columns[name].key, f"{name} (#{name.lower()})")
+            for name in ("Genre", "Mood", "Owned", "Place", "Stars")
+        ),
     ]  # a long text, a number and a date are each book's own: not listed
     assert any_category(columns["Notes"].key) is None
 
@@ -44,7 +47,7 @@ def test_each_value_counts_its_books_case_and_accents_aside(columns):
     ]  # fmt: skip
     stars = listed(columns["Stars"].key)
     assert list(stars.rows) == [("5", 2), ("4.5", 1), ("0", 1)]
-    assert stars.label("4.5") == "4.5 ★"
+    assert stars.label("4.5") == "★★★★½"  # as the table shows ratings
     assert list(listed(columns["Owned"].key).rows) == [("Yes", 2), ("No", 1)]
 
 
@@ -84,7 +87,7 @@ def test_a_column_s_category_follows_its_renames_and_its_deletion(columns, books
     place = columns["Place"]
     rename_column(place.id, "Town")
     category = listed(place.key)
-    assert (category.title, category.search("Bath")) == ("Town", '#town:="Bath"')
+    assert (category.title, category.search("Bath")) == ("Town (#town)", '#town:="Bath"')
     set_values([books["Solaris"]], {place.id: "Kraków"}, library)
     assert ("Kraków", 1) in listed(place.key).rows
     delete_column(place.id)
