@@ -55,6 +55,7 @@ from bookorbit_desktop.ui.library.more_columns import OPTIONAL
 from bookorbit_desktop.ui.library.search_error import search_error_label
 from bookorbit_desktop.ui.sync.progress_text import books
 from bookorbit_desktop.ui.table_model import Index
+from bookorbit_desktop.ui.text import plain_tooltip
 from bookorbit_desktop.ui.widgets import book_table, empty_state, push_button, wide_row
 
 EMPTY_LIBRARY = "No books yet — drag ebooks here or click Import"
@@ -173,6 +174,7 @@ class LibraryView(QWidget):
         self.model.layoutChanged.connect(self._show_counts)
 
         self.empty_label = empty_state(EMPTY_LIBRARY)
+        self.empty_label.setTextFormat(Qt.TextFormat.PlainText)  # a chosen value's search in it
         font = self.empty_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         self.empty_label.setFont(font)
@@ -286,7 +288,7 @@ class LibraryView(QWidget):
         if model.total_count == 0:
             self.empty_label.setText(EMPTY_LIBRARY)
         elif shown == 0:
-            self.empty_label.setText("No books match the filter.")
+            self.empty_label.setText(f"No books match the filter{self._within_choice()}.")
         if not shown:
             self._stack.setCurrentWidget(self.empty_label)
         else:
@@ -295,8 +297,23 @@ class LibraryView(QWidget):
             self.count_label.setText(f"{shown:,} of {books(model.total_count)}")
         else:
             self.count_label.setText(books(model.total_count))
+        # What narrows the books besides the filter box: the value chosen in the sidebar.
+        choice = self.browser.chosen
+        self.count_label.setToolTip(
+            ""
+            if choice is None
+            else plain_tooltip(
+                f"Only the books of {choice.search}, chosen in the sidebar "
+                "(All Books there shows every book)"
+            )
+        )
         self._room_for_counts(model.total_count)
         self._show_status_counts()
+
+    def _within_choice(self) -> str:
+        """ ", among the books of #mood:="dark" (chosen in the sidebar)", or "" without one."""
+        choice = self.browser.chosen
+        return "" if choice is None else f" among those of {choice.search} (chosen in the sidebar)"
 
     def _room_for_counts(self, total: int) -> None:
         """Count and status filter as wide as their widest text: the filter box stays put."""

@@ -302,6 +302,12 @@ def test_a_custom_column_s_values_filter_the_table_and_merge_after_asking(
     assert browser.chosen.search == '#place:="Bath"'
     view.filter_edit.setText("persuasion")  # both apply
     run_until(qloop, lambda: titles(view) == ["Persuasion"])
+    assert "of #place:=&quot;Bath&quot;, chosen in the sidebar" in view.count_label.toolTip()
+    view.filter_edit.setText("dune")  # not among Bath's books: the empty table says why
+    run_until(qloop, lambda: titles(view) == [])
+    assert view.empty_label.text() == (
+        'No books match the filter among those of #place:="Bath" (chosen in the sidebar).'
+    )
     view.filter_edit.clear()
     assert rows(browser, genre) == [
         "classic (1)", "Fantasy (1)", "Romance (3)", "sf (3)", "Élan (2)",
