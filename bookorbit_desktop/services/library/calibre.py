@@ -13,6 +13,7 @@ from pathlib import Path
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.library.importer.calibre.apply import CalibreSummary, import_calibre
+from bookorbit_desktop.library.importer.calibre.fields import gives_status
 from bookorbit_desktop.library.importer.calibre.reader import read_columns
 from bookorbit_desktop.library.importer.summary import ImportProgress
 from bookorbit_desktop.library.store.off_loop import off_loop
@@ -39,12 +40,14 @@ class CalibreStep:
     text: str
 
 
-def calibre_columns(folder: str) -> list[tuple[str, str, str]]:
-    """The calibre library's own columns: each one's label ("#read"), name ("Read") and
-    calibre's kind ("bool"); none when `folder` holds no calibre library."""
+def calibre_columns(folder: str) -> list[tuple[str, str, str, bool]]:
+    """The calibre library's own columns: each one's label ("#read"), name ("Read"), calibre's
+    kind ("bool") and whether it can give the reading status (`fields.gives_status`); none when
+    `folder` holds no calibre library."""
     try:
         return [
-            (f"#{column.label}", column.name, column.kind) for column in read_columns(Path(folder))
+            (f"#{c.label}", c.name, c.kind, gives_status(c.kind, c.multiple))
+            for c in read_columns(Path(folder))
         ]
     except InvalidValueError:
         return []

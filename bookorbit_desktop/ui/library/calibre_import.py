@@ -103,15 +103,14 @@ class CalibreDialog(QDialog):
 
     def _folder_changed(self, text: str) -> None:
         columns = calibre_columns(text.strip()) if text.strip() else []
-        for combo, none, kinds in (
-            (self.status, NO_STATUS, None),
-            (self.finish, NO_FINISH, "datetime"),
+        for combo, none, offered in (
+            (self.status, NO_STATUS, [c for c in columns if c[3]]),  # a yes/no, a list, words
+            (self.finish, NO_FINISH, [c for c in columns if c[2] == "datetime"]),
         ):
             combo.clear()
             combo.addItem(none)
-            for label, name, kind in columns:  # "Date read (#date_read)"
-                if kinds is None or kind == kinds:
-                    combo.addItem(f"{name} ({label})", label)
+            for label, name, _kind, _status in offered:  # "Date read (#date_read)"
+                combo.addItem(f"{name} ({label})", label)
         self.status.setEnabled(bool(columns))
         self._status_changed()
         self.add.setEnabled(bool(text.strip()))

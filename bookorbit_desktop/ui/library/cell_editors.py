@@ -71,6 +71,8 @@ class DateField(QWidget):
         self.calendar_button.setText("Calendar")
         self.calendar_button.setAccessibleName(f"Pick {name} from a calendar")
         self.calendar_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        # Its text says what it opens: no menu arrow squeezed beside it.
+        self.calendar_button.setStyleSheet("QToolButton::menu-indicator { image: none; }")
         self.calendar_button.setMenu(menu)
         self.clear_button = QToolButton()
         self.clear_button.setText("No date")

@@ -42,9 +42,7 @@ from bookorbit_desktop.ui.library.model import (
     BOOK_ID_ROLE,
     COLUMN_KEYS,
     DISPLAY_ROLE,
-    PROGRESS_COLUMN,
     PROGRESS_ROLE,
-    RIGHT_ALIGNED,
     BookColumns,
     narrows,
 )
@@ -389,7 +387,7 @@ class LazyLibraryModel(BookColumns):
         if role not in ANSWERED_ROLES or not index.isValid():
             return None
         if role == ALIGNMENT_ROLE:
-            return RIGHT_ALIGNED if index.column() == PROGRESS_COLUMN else None
+            return self.alignment(index.column())
         row = index.row()
         if role == BOOK_ID_ROLE:
             return self._ids[row]

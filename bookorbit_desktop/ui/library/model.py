@@ -60,9 +60,10 @@ ALIGNMENT_ROLE = int(Qt.ItemDataRole.TextAlignmentRole)
 ANSWERED_ROLES = frozenset(
     {DISPLAY_ROLE, int(Qt.ItemDataRole.ToolTipRole), ALIGNMENT_ROLE, BOOK_ID_ROLE, PROGRESS_ROLE}
 )
-PROGRESS_COLUMN = COLUMN_KEYS.index("progress")
 _EDITABLE_COLUMNS = frozenset(n for n, key in enumerate(COLUMN_KEYS) if key in EDITABLE)
 RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+# The columns of numbers, right-aligned so that their digits line up (and a custom number's).
+_NUMBERS = frozenset(COLUMN_KEYS.index(key) for key in ("progress", "size", "pages"))
 _STATUS_ORDER = {status: n for n, status in enumerate(READING_STATUSES)}
 _HARDCOVER_ORDER = {state: n for n, state in enumerate(HARDCOVER_STATES)}
 
@@ -255,6 +256,14 @@ class BookColumns(HeadedTable):
         wanted = self.custom[column - len(COLUMN_KEYS)].id
         return next((shown for column_id, shown in book.custom if column_id == wanted), "")
 
+    def alignment(self, column: int) -> int | None:
+        """Numbers right-aligned: progress, size, pages and a custom number column's."""
+        if column < len(COLUMN_KEYS):
+            return RIGHT_ALIGNED if column in _NUMBERS else None
+        return (
+            RIGHT_ALIGNED if self.custom[column - len(COLUMN_KEYS)].kind_name == "number" else None
+        )
+
     def flags(self, index: Index) -> Qt.ItemFlag:
         flags = super().flags(index)
         editable = index.column() in _EDITABLE_COLUMNS or index.column() >= len(COLUMN_KEYS)
@@ -330,7 +339,7 @@ class LibraryModel(BookColumns):
         if role not in ANSWERED_ROLES or not index.isValid():
             return None
         if role == ALIGNMENT_ROLE:
-            return RIGHT_ALIGNED if index.column() == PROGRESS_COLUMN else None
+            return self.alignment(index.column())
         book = self._rows[index.row()].book
         if role == BOOK_ID_ROLE:
             return book.id

@@ -262,6 +262,9 @@ def test_without_a_finish_column_a_book_marked_read_has_no_finish_date(library, 
         (None, "#date_read", "name the status column too"),
         ("#read", "#shelf", "#shelf holds no dates"),
         ("#read", "#finished", r"no column #finished .*#date_read"),
+        ("#pages", None, "#pages cannot give a reading status"),  # a number
+        ("#notes", None, "#notes cannot give a reading status"),  # long comments
+        ("#moods", None, "#moods cannot give a reading status"),  # a list of tags
     ],
 )
 def test_a_finish_column_that_cannot_date_the_reads_is_refused(

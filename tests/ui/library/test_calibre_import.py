@@ -37,7 +37,8 @@ def open_dialog(desktop, qloop, tmp_path) -> CalibreDialog:  # noqa: F811
 def test_a_calibre_library_added_from_the_file_menu(desktop, qloop, tmp_path):  # noqa: F811
     dialog = open_dialog(desktop, qloop, tmp_path)
     offered = [dialog.status.itemText(i) for i in range(dialog.status.count())]
-    assert offered[:3] == [NO_STATUS, "Read (#read)", "Status (#status)"]  # name and label
+    # name and label; only the columns that can say it: a yes/no, a fixed list, a text
+    assert offered == [NO_STATUS, "Read (#read)", "Status (#status)", "Shelf (#shelf)"]
     dates = [dialog.finish.itemText(i) for i in range(dialog.finish.count())]
     assert dates == [NO_FINISH, "Bought (#bought)", "Date read (#date_read)"]  # dates only
     assert not dialog.finish.isEnabled()  # it dates what the status column marks read

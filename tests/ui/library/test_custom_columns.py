@@ -285,3 +285,20 @@ def test_a_rating_is_chosen_in_stars_in_the_edit_dialog(qtbot, qloop, library):
     field.setCurrentIndex(field.findText("★★★★★  (5)"))
     click_save(qtbot, qloop, dialog)
     assert store.book_values([ids["Ubik"]])[ids["Ubik"]][stars.id] == 5
+
+
+def test_numbers_are_right_aligned_the_other_values_not(qtbot, library):
+    shelf(library)  # Weight, a number; Mood, a text
+    _window, view, _actions = window_with_books(qtbot, library)
+    view.custom_columns.show_columns()
+    model = view.model
+    aligned = {
+        model.headerData(column, Qt.Orientation.Horizontal): model.index(0, column).data(
+            Qt.ItemDataRole.TextAlignmentRole
+        )
+        for column in range(model.columnCount())
+    }
+    right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    assert {name for name, alignment in aligned.items() if alignment == right} == {
+        "Progress", "Size", "Pages", "Weight",
+    }  # fmt: skip

@@ -9,9 +9,11 @@ import pytest
 
 from bookorbit_desktop.library.store.models import ReadingState
 from bookorbit_desktop.services.library.service import progress_text
-from bookorbit_desktop.ui.library.model import PROGRESS_COLUMN
+from bookorbit_desktop.ui.library.model import COLUMN_KEYS
 from tests.factories import add_book
 from tests.ui.assembled import local_desktop
+
+PROGRESS_COLUMN = COLUMN_KEYS.index("progress")
 
 
 @pytest.mark.parametrize(

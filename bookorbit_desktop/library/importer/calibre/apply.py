@@ -25,7 +25,7 @@ from pathlib import Path
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.library.importer.calibre import links
-from bookorbit_desktop.library.importer.calibre.fields import Columns, lay_on
+from bookorbit_desktop.library.importer.calibre.fields import Columns, gives_status, lay_on
 from bookorbit_desktop.library.importer.calibre.reader import (
     CalibreBook,
     CustomColumn,
@@ -130,6 +130,12 @@ def _columns(custom: list[CustomColumn], status: str | None, finished: str | Non
         if label is not None and label not in kinds:
             raise InvalidValueError(f"The library has no column #{label} (its columns: {known}).")
         labels.append(label)
+    by_label = {c.label: c for c in custom}
+    if labels[0] is not None and not gives_status(kinds[labels[0]], by_label[labels[0]].multiple):
+        raise InvalidValueError(
+            f"The column #{labels[0]} cannot give a reading status: name a yes/no column"
+            " (yes: read), a fixed list or a text of words such as read or reading."
+        )
     if labels[1] is not None:
         if labels[0] is None:
             raise InvalidValueError(

@@ -97,6 +97,13 @@ def reading_change(
     return changes
 
 
+def gives_status(kind: str, multiple: bool) -> bool:
+    """Whether a calibre column of calibre's `kind` can give the reading status
+    (`calibre_status`): a yes/no, a fixed list or a text of one word ("read", "reading"); not a
+    number, a date, long comments or a list of tags."""
+    return kind in ("bool", "enumeration", "text") and not multiple
+
+
 def calibre_status(value: object) -> str | None:
     """A calibre column's value as a reading status: yes/no (yes: read) or a word."""
     if isinstance(value, bool):
