@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import QCompleter, QFormLayout, QLabel, QLineEdit, QWidget
 
 from bookorbit_desktop.errors import BookOrbitError
@@ -32,14 +32,28 @@ def typed_tag(text: str, cursor: int) -> str:
     return text[:cursor].rsplit(SEPARATOR, 1)[-1].lstrip()
 
 
+def offered(known: Sequence[str], text: str, cursor: int) -> list[str]:
+    """The `known` tags to offer while the one at `cursor` is typed: not those `text` has
+    already (case aside)."""
+    head, tail = text[:cursor], text[cursor:]
+    before = head.rsplit(SEPARATOR, 1)[0] if SEPARATOR in head else ""
+    after = tail.split(SEPARATOR, 1)[1] if SEPARATOR in tail else ""
+    parts = (part.strip() for part in f"{before}{SEPARATOR}{after}".split(SEPARATOR))
+    taken = {key(part) for part in parts if part}
+    return [name for name in known if key(name) not in taken]
+
+
 def complete_tags(line: QLineEdit, known: Sequence[str]) -> QCompleter:
-    """Offer the `known` tags that start like the tag being typed in `line`."""
-    completer = QCompleter(list(known), line)
+    """Offer the `known` tags that start like the tag being typed in `line`, but those the
+    line has already."""
+    names = QStringListModel(list(known), line)
+    completer = QCompleter(names, line)
     completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
     completer.setWidget(line)
 
     def typed(text: str) -> None:
         prefix = typed_tag(text, line.cursorPosition())
+        names.setStringList(offered(known, text, line.cursorPosition()))
         completer.setCompletionPrefix(prefix)
         popup = completer.popup()
         if prefix and completer.completionCount():

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
-from bookorbit_desktop.ui.library.tag_editor import complete_tags, completed, typed_tag
+from bookorbit_desktop.ui.library.tag_editor import complete_tags, completed, offered, typed_tag
 
 
 @pytest.mark.parametrize(
@@ -32,6 +32,21 @@ def test_the_tag_being_typed(text, cursor, typed):
     assert typed_tag(text, cursor) == typed
 
 
+@pytest.mark.parametrize(
+    ("text", "cursor", "shown"),
+    [
+        ("", 0, ["calm", "cosy", "dark", "Epic"]),
+        ("c", 1, ["calm", "cosy", "dark", "Epic"]),
+        ("calm, c", 7, ["cosy", "dark", "Epic"]),  # calm is there already
+        ("EPIC, d", 7, ["calm", "cosy", "dark"]),  # case aside
+        ("dark, c, epic", 7, ["calm", "cosy"]),  # after the cursor too
+        ("cal", 3, ["calm", "cosy", "dark", "Epic"]),  # the one typed is not taken yet
+    ],
+)
+def test_the_tags_the_line_has_already_are_not_offered(text, cursor, shown):
+    assert offered(["calm", "cosy", "dark", "Epic"], text, cursor) == shown
+
+
 # The headless platform's words when the completer's popup opens.
 @pytest.mark.qt_log_ignore(
     r"This plugin does not support raise\(\)",
@@ -43,6 +58,9 @@ def test_typing_offers_the_known_tags_and_a_choice_completes(qtbot):
     line.resize(400, 30)
     line.show()
     completer = complete_tags(line, ["Classic", "Owned", "scifi", "Science Fiction"])
+    qtbot.keyClicks(line, "Classic, cl")
+    assert completer.completionCount() == 0  # Classic is there already
+    line.clear()
     qtbot.keyClicks(line, "Classic, sc")
     assert completer.completionCount() == 2
     assert completer.popup().isVisible()
