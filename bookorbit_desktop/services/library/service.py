@@ -22,15 +22,18 @@ from bookorbit_desktop.library.importer.complete import import_sources
 from bookorbit_desktop.library.importer.summary import ImportSummary
 from bookorbit_desktop.library.metadata.covers import ensure_cover
 from bookorbit_desktop.library.metadata.generated_cover import generated_covers
+from bookorbit_desktop.library.metadata.languages import language_label as language_label
 from bookorbit_desktop.library.reading import edits
 from bookorbit_desktop.library.reading.marking import NO_DATE as NO_DATE
 from bookorbit_desktop.library.reading.marking import DateNeededError as DateNeededError
 from bookorbit_desktop.library.reading.rules import FINISHED as FINISHED
 from bookorbit_desktop.library.reading.sources import source_label as source_label
 from bookorbit_desktop.library.reading.values import READING_STATUSES as READING_STATUSES
+from bookorbit_desktop.library.reading.values import format_rating as format_rating
 from bookorbit_desktop.library.reading.values import percent
+from bookorbit_desktop.library.reading.values import rating_choice as rating_choice
 from bookorbit_desktop.library.store import queries
-from bookorbit_desktop.library.store.languages import SHOWN_APART
+from bookorbit_desktop.library.store.languages import SHOWN_APART as SHOWN_APART
 from bookorbit_desktop.library.store.models import Book, BookFile, ReadingState, database
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.services.library.records import (

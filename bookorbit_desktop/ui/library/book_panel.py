@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 
 from bookorbit_desktop.descriptions import display_html, is_html
 from bookorbit_desktop.errors import BookOrbitError
-from bookorbit_desktop.library.reading.values import rating_choice
 from bookorbit_desktop.services.library.records import BookDetails
 from bookorbit_desktop.services.library.service import (
     READING_STATUSES,
@@ -41,6 +40,7 @@ from bookorbit_desktop.services.library.service import (
     DateNeededError,
     ReadingEdit,
     progress_text,
+    rating_choice,
     source_label,
 )
 from bookorbit_desktop.ui.asyncqt import run_dialog, spawn

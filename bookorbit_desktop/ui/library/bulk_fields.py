@@ -28,11 +28,10 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
-from bookorbit_desktop.library.reading.values import rating_choice
 from bookorbit_desktop.services.library.bulk_edits import FINISHED, NUMBER_FROM_MAX, BulkOutcome
 from bookorbit_desktop.services.library.edits import EditForm
 from bookorbit_desktop.services.library.service import FINISHED as FINISHED_STATUSES
-from bookorbit_desktop.services.library.service import NO_DATE, STATUS_LABELS
+from bookorbit_desktop.services.library.service import NO_DATE, STATUS_LABELS, rating_choice
 from bookorbit_desktop.ui.metadata.screen_fit import available_area
 from bookorbit_desktop.ui.widgets import FRAME_ALLOWANCE
 

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.descriptions import display_html
-from bookorbit_desktop.library.reading.values import rating_choice
 from bookorbit_desktop.services.library.custom_columns import YES_NO, Column
+from bookorbit_desktop.services.library.service import rating_choice
 from bookorbit_desktop.ui.library.description_editor import document_markup
 from bookorbit_desktop.ui.library.tag_editor import complete_tags
 from bookorbit_desktop.ui.text_browser import OfflineBrowser

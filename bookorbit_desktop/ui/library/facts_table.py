@@ -6,8 +6,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from bookorbit_desktop.library.metadata.languages import language_label
-from bookorbit_desktop.library.store.languages import SHOWN_APART
+from bookorbit_desktop.services.library.service import SHOWN_APART, language_label
 
 if TYPE_CHECKING:
     from bookorbit_desktop.services.library.records import BookDetails

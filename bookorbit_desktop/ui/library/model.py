@@ -21,7 +21,6 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Qt
 
 from bookorbit_desktop.gc_pause import paused_collection
-from bookorbit_desktop.library.reading.values import format_rating
 from bookorbit_desktop.services.library.cell_edits import EDITABLE
 from bookorbit_desktop.services.library.custom_columns import Column
 from bookorbit_desktop.services.library.records import BookRow
@@ -30,6 +29,7 @@ from bookorbit_desktop.services.library.service import (
     HARDCOVER_LABELS,
     READING_STATUSES,
     STATUS_LABELS,
+    format_rating,
     progress_text,
 )
 from bookorbit_desktop.services.library.table_window import HARDCOVER_STATES
