@@ -91,7 +91,7 @@ def reading_label(title: str, fields: Iterable[str]) -> str:
 def field_label(name: str) -> str:
     """A field's name for the user: a book's as the Edit dialog names it (its labels loaded
     only when a result is worded: a short command never needs them), then the reading
-    state's, then a custom column's heading."""
+    state's, then a custom column's heading (`Column.heading`)."""
     from bookorbit_desktop.library.custom.kinds import column_of
     from bookorbit_desktop.library.editing.values import LABELS
 
@@ -99,7 +99,10 @@ def field_label(name: str) -> str:
         from bookorbit_desktop.library.custom.store import column
 
         found = column(column_id)
-        return found.name if found is not None else "a deleted column"
+        if found is None:
+            return "a deleted column"
+        # with its label where a book's own field has its name: "Status (#status)"
+        return found.heading((*LABELS, *LABELS.values(), *READING_LABELS, *READING_LABELS.values()))
     return LABELS.get(name) or READING_LABELS.get(name, name)
 
 

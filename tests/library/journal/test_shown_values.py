@@ -25,3 +25,13 @@ from bookorbit_desktop.library.journal.edits import whole
 )
 def test_a_value_reads_as_the_history_shows_it(name, value, shown):
     assert whole(name, value) == shown
+
+
+def test_a_custom_column_is_named_with_its_label_where_a_books_field_has_its_name(library):
+    from bookorbit_desktop.library.custom.columns import add_column
+    from bookorbit_desktop.library.journal.rules import field_label
+
+    status, mood = add_column("Status", "list", ["Done", "Reading"]), add_column("Mood", "text")
+    assert field_label(status.key) == "Status (#status)"  # not the reading status
+    assert field_label(mood.key) == "Mood"
+    assert field_label("status") == "reading status"
