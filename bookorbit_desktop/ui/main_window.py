@@ -174,6 +174,13 @@ class MainWindow(QMainWindow):
             library_view.restore_columns(columns, by_hand.split(","))
         library_view.show_grid(bool(self._state.value("library/grid", False, type=bool)))
 
+    def remembered(self, key: str) -> str:
+        """A choice the window keeps between runs ("" when none was kept)."""
+        return str(self._state.value(key, ""))
+
+    def remember(self, key: str, value: str) -> None:
+        self._state.setValue(key, value)
+
     def _sidebar_for_tags(self) -> None:
         """The first tag shows the sidebar, unless the user chose whether it shows."""
         if not self._sidebar_chosen and self.library_view.browser.has_tags:

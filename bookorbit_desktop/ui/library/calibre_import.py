@@ -128,6 +128,14 @@ class CalibreDialog(QDialog):
         chosen: str | None = self.finish.currentData()
         return None if self.status_column() is None else chosen
 
+    def choose(self, folder: str, status: str, finished: str) -> None:
+        """The library's folder and its columns chosen (each where it is offered)."""
+        self.folder.setText(folder)
+        for combo, label in ((self.status, status), (self.finish, finished)):
+            found = combo.findData(label) if label else -1
+            if found >= 0:
+                combo.setCurrentIndex(found)
+
     def _add(self) -> None:
         if self.cancel is None:
             self.chosen.emit()
@@ -167,6 +175,9 @@ class CalibreDialog(QDialog):
         super().closeEvent(event)
 
 
+_REMEMBERED = ("folder", "status", "finished")  # the choices offered again at the next run
+
+
 class CalibreImport(QObject):
     """The File menu's action (added to the window's File menu) and what follows it; `done()`
     once books came in."""
@@ -185,6 +196,9 @@ class CalibreImport(QObject):
 
     async def run(self, dialog: CalibreDialog | None = None) -> None:
         dialog = dialog or CalibreDialog(self.window)
+        # The last library added and its columns, offered again (a second run brings what
+        # changed in calibre since).
+        dialog.choose(*(self.window.remembered(f"calibre/{key}") for key in _REMEMBERED))
         self.action.setEnabled(False)
         try:
             chosen, closed = signal_future(dialog.chosen), signal_future(dialog.finished)
@@ -203,6 +217,8 @@ class CalibreImport(QObject):
     async def _import(self, dialog: CalibreDialog) -> None:
         folder, status = dialog.folder.text().strip(), dialog.status_column()
         finished = dialog.finished_column()
+        for key, value in zip(_REMEMBERED, (folder, status, finished), strict=True):
+            self.window.remember(f"calibre/{key}", value or "")
         cancel = threading.Event()
         dialog.running(cancel)
         loop = asyncio.get_running_loop()

@@ -71,6 +71,22 @@ def test_a_calibre_library_added_from_the_file_menu(desktop, qloop, tmp_path):  
     state = ReadingState.get(ReadingState.book == dune.id)
     assert (state.status, state.finished) == ("read", "2021-05-06")
 
+    # Added again (what changed in calibre since): the same library and columns offered.
+    box.close()
+    [action] = [
+        a for a in desktop.window.file_menu.actions() if a.text() == "Add &calibre Library…"
+    ]
+    run_until(qloop, action.isEnabled)
+    action.trigger()
+    run_until(
+        qloop,
+        lambda: any(d.isVisible() for d in desktop.window.findChildren(CalibreDialog)),
+    )
+    [again] = [d for d in desktop.window.findChildren(CalibreDialog) if d.isVisible()]
+    assert again.folder.text() == str(tmp_path / "calibre")
+    assert (again.status_column(), again.finished_column()) == ("#read", "#date_read")
+    again.reject()
+
 
 def test_cancel_stops_the_import_and_the_dialog_closes_once_it_has(
     desktop,  # noqa: F811
