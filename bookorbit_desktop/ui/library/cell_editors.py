@@ -42,7 +42,13 @@ NONE = "(none)"  # a list's or a yes/no's choice of no value
 _ISO = "yyyy-MM-dd"
 LONG_TEXT_LINES = 6  # a long text's editor is this many lines high, over the rows below
 LONG_TEXT_KEYS = "Ctrl+Enter saves, Enter starts a new line, Esc leaves it as it was"
-_HINTS = {"number": "A number, such as 3.5", "tags": "Separate values with commas"}
+# What a kind's line says while it is empty (the Edit dialog's fields too); short, so that it
+# shows whole in a narrow field.
+HINTS = {
+    "number": "A number, such as 3.5",
+    "date": "A date, such as 2024-05-31",
+    "tags": "Values, separated by commas",
+}
 
 
 class DateField(QWidget):
@@ -56,7 +62,7 @@ class DateField(QWidget):
         self.line = QLineEdit()
         self.line.setAccessibleName(name)
         self.line.setPlaceholderText("No date")
-        self.line.setToolTip("A date, such as 2024-05-31")
+        self.line.setToolTip(HINTS["date"])
         self.line.installEventFilter(self)
         self.calendar = QCalendarWidget()
         self.calendar.setGridVisible(True)
@@ -179,7 +185,7 @@ def editor(
         return lines
     line = QLineEdit(parent)
     line.setAccessibleName(name)
-    line.setPlaceholderText(_HINTS.get(kind, ""))
+    line.setPlaceholderText(HINTS.get(kind, ""))
     if kind == "tags":
         complete_tags(line, sorted(known, key=str.casefold))
     return line

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.descriptions import is_html
 from bookorbit_desktop.services.library.custom_columns import YES_NO, Column
 from bookorbit_desktop.services.library.edits import EditForm
-from bookorbit_desktop.ui.library.cell_editors import NONE, RATINGS, RichLines
+from bookorbit_desktop.ui.library.cell_editors import HINTS, NONE, RATINGS, RichLines
 from bookorbit_desktop.ui.library.model import COLUMNS
 from bookorbit_desktop.ui.text import plain_label, plain_tooltip, without_shortcuts
 from bookorbit_desktop.ui.widgets import wide_row
@@ -37,11 +37,6 @@ BUILT_IN = [title for _key, title in COLUMNS]  # the library's own fields' names
 MAX_HEIGHT = 150  # the rows shown before the box scrolls, more where the screen has room
 LONG_TEXT_LINES = 3  # a long text's field shows this many lines
 UNCHANGED = "(unchanged)"
-_HINTS = {
-    "number": "A number, such as 3.5",
-    "date": "A date, such as 2024-05-31",
-    "tags": "Separate several values with commas",
-}
 
 
 Field = QLineEdit | QComboBox | QPlainTextEdit | RichLines
@@ -75,7 +70,7 @@ def _box(column: Column, text: str, many: bool) -> QComboBox:
 def _field(column: Column, text: str, many: bool) -> Field:
     if column.kind_name in ("list", "yes-no", "rating"):
         return _box(column, text, many)
-    hint = UNCHANGED if many else _HINTS.get(column.kind_name, "")
+    hint = UNCHANGED if many else HINTS.get(column.kind_name, "")
     if column.kind_name == "long-text":
         lines = QPlainTextEdit(text) if many or not is_html(text) else RichLines(text)
         lines.setTabChangesFocus(True)
