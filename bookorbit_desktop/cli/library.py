@@ -19,7 +19,7 @@ from bookorbit_desktop.cli.selection import add_where
 from bookorbit_desktop.cli.words import counted
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.hardcover.matching.revisit import REMOVED
-from bookorbit_desktop.library.custom.kinds import Column, readable
+from bookorbit_desktop.library.custom.kinds import readable_line
 from bookorbit_desktop.library.custom.store import book_values, by_label
 from bookorbit_desktop.library.metadata.bylines import author_line
 from bookorbit_desktop.library.reading.values import status_percent
@@ -120,12 +120,13 @@ def run_books(ctx: CliContext, args: argparse.Namespace) -> int:
         for book in page:
             authors = author_line(book["authors"])
             value = values.get(book["id"], {}).get(column.id) if column is not None else None
-            sorted_by = "" if column is None or value is None else f"  #{column.label}: "
+            sorted_by = ""
+            if column is not None and value is not None:
+                sorted_by = f"  #{column.label}: {readable_line(column, value)}"
             print(
                 f"{book['id']:>5}  {book['status']:<12} "
                 f"{status_percent(book['status'], book['progress']):>5}  "
-                f"{book['title']} — {authors} [{','.join(book['formats'])}]"
-                f"{sorted_by}{'' if column is None or value is None else _line(column, value)}"
+                f"{book['title']} — {authors} [{','.join(book['formats'])}]{sorted_by}"
             )
         count += len(page)
     if not count and found is not None:
@@ -191,7 +192,7 @@ def book_lines(book: dict[str, Any]) -> list[str]:
     ]
     lines += [f"  {name + ':':<11}{value}" for name, value in fields if value]
     lines += [
-        f"  #{label}: {_line(column, value)}"
+        f"  #{label}: {readable_line(column, value)}"
         for label, value in book["custom"].items()
         if (column := by_label(label)) is not None
     ]
@@ -215,9 +216,3 @@ def book_lines(book: dict[str, Any]) -> list[str]:
             f"  {'':<11}{file['format']}, {file['size']:,} bytes, KOReader id {file['partial_md5']}"
         )
     return lines
-
-
-def _line(column: Column, value: object) -> str:
-    """A custom value as the window shows it (a rating in stars, HTML comments as their
-    words), on one line."""
-    return " ".join(readable(column, value).split())

@@ -12,7 +12,7 @@ in the browser filters the table the way the filter box does, and the two combin
 from __future__ import annotations
 
 from bookorbit_desktop.library.metadata.languages import language_label
-from bookorbit_desktop.library.reading.values import format_rating
+from bookorbit_desktop.library.reading.values import stars
 
 _SPECIAL = frozenset(r".^$*+?{}[]\|()")
 
@@ -36,7 +36,7 @@ def label(kind: str, value: str) -> str:
     format in capitals, a language by name ("French", "Portuguese (BR)"; its search names the
     code)."""
     if kind == "ratings":
-        return format_rating(float(value)) or "No stars"
+        return stars(float(value))
     if kind == "languages":
         return language_label(value)
     return value.upper() if kind == "formats" else value

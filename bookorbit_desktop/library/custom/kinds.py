@@ -18,7 +18,7 @@ from typing import Any
 
 from bookorbit_desktop.descriptions import is_html, plain_text
 from bookorbit_desktop.errors import InvalidValueError
-from bookorbit_desktop.library.reading.values import format_rating
+from bookorbit_desktop.library.reading.values import stars
 
 # The user's name of a kind -> (calibre's datatype, several values).
 NAMES: dict[str, tuple[str, bool]] = {
@@ -159,11 +159,16 @@ def readable(column: Column, value: Any) -> str:
     `shown` writes it, a rating in stars as the library's own ("★★★½"), a long text in HTML
     (calibre's comments) as its words, never its tags."""
     if column.kind_name == "rating" and isinstance(value, int | float):
-        return format_rating(float(value)) or "No stars"
+        return stars(float(value))
     text = shown(value)
     if column.kind_name == "long-text" and is_html(text):
         return plain_text(text)
     return text
+
+
+def readable_line(column: Column, value: Any) -> str:
+    """`readable` on one line (a table's cell, a command's line)."""
+    return " ".join(readable(column, value).split())
 
 
 def check_choices(kind: str, choices: list[str]) -> tuple[str, ...]:

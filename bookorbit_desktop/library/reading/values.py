@@ -72,6 +72,11 @@ def format_rating(rating: float | None) -> str:
     return "★" * whole + ("½" if rating - whole >= 0.5 else "")
 
 
+def stars(rating: float) -> str:
+    """A rating to read: its stars, or "No stars" for none (0)."""
+    return format_rating(rating) or "No stars"
+
+
 def rating_choice(rating: float) -> str:
     """A rating as a list offers it: its stars and its number, 3.5 -> "★★★½  (3.5)"."""
     return f"{format_rating(rating)}  ({rating:g})"

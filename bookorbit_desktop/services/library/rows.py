@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from bookorbit_desktop.gc_pause import paused_collection
 from bookorbit_desktop.library.custom import store as custom_store
-from bookorbit_desktop.library.custom.kinds import readable
+from bookorbit_desktop.library.custom.kinds import readable_line
 from bookorbit_desktop.library.store import listing, pushed_keys
 from bookorbit_desktop.library.store.languages import SHOWN_APART
 from bookorbit_desktop.library.store.models import database
@@ -273,7 +273,7 @@ def _with_custom(books: list[TableBook]) -> list[TableBook]:
     return [
         book._replace(
             custom=tuple(
-                (column_id, " ".join(readable(columns[column_id], value).split()))
+                (column_id, readable_line(columns[column_id], value))
                 for column_id, value in sorted(values[book.id].items())
             )
         )

@@ -53,12 +53,12 @@ class CellDelegate(QStyledItemDelegate):
         key = _key(index)
         column = self.service.custom_column(key)
         editor: QWidget
+        stored: str | None = None  # the value, when it was read to choose the editor
         if column is not None:
             known = self.service.known_values(column) if column.kind_name == "tags" else ()
-            # calibre's comments (HTML) are edited formatted, never as their tags
-            html = column.kind_name == "long-text" and is_html(
-                self.service.text(int(index.data(BOOK_ID_ROLE)), key)
-            )
+            if column.kind_name == "long-text":  # calibre's comments (HTML): edited formatted
+                stored = self.service.text(int(index.data(BOOK_ID_ROLE)), key)
+            html = stored is not None and is_html(stored)
             editor = cell_editors.editor(column, column.heading(BUILT_IN), known, parent, html)
         elif key == "rating":
             editor = cell_editors.rating_editor("Rating", parent)
@@ -68,6 +68,9 @@ class CellDelegate(QStyledItemDelegate):
         # The book and field it edits are kept with it: a reload under it may move the row.
         editor.setProperty(_BOOK, int(index.data(BOOK_ID_ROLE)))
         editor.setProperty(_FIELD, key)
+        if stored is not None:  # filled now: not read a second time (`setEditorData`)
+            cell_editors.set_text(editor, stored)
+            editor.setProperty(_FILLED, True)
         return editor
 
     def updateEditorGeometry(

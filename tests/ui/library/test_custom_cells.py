@@ -328,6 +328,11 @@ def test_calibres_html_comments_are_edited_formatted_in_their_cell(qtbot, qloop,
     commit(qtbot, qloop, view, editor, modifier=Qt.KeyboardModifier.ControlModifier)
     assert values(book.id)["Review"] == stored  # untouched: kept as it was
     editor = press_f2(qtbot, view, "Review")
+    qtbot.keyClicks(editor, "Not this ")
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)  # Esc: nothing saved
+    qtbot.waitUntil(lambda: view.table.state() != QAbstractItemView.State.EditingState)
+    assert values(book.id)["Review"] == stored
+    editor = press_f2(qtbot, view, "Review")
     editor.moveCursor(QTextCursor.MoveOperation.End)
     qtbot.keyClicks(editor, " Twice")
     qtbot.keyClick(editor, Qt.Key.Key_Return)  # a new line, not a save
