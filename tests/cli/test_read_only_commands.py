@@ -17,6 +17,7 @@ from bookorbit_desktop.library.store.models import database
 from tests.factories import add_book
 from tests.library.store.damaged import scribbled
 from tests.logging_support import restore_root_logger  # noqa: F401
+from tests.sql_functions import as_the_app
 
 # Each command that only reads, and a run of it against the library `held` builds.
 READERS = {
@@ -85,7 +86,7 @@ def held(tmp_path):
     add_book("Alpha")
     close_database()
     assert main(["--data-dir", str(data), "book", "1", "--status", "reading"]) == 0
-    holder = sqlite3.connect(data / "library.sqlite3")
+    holder = as_the_app(sqlite3.connect(data / "library.sqlite3"))
     holder.execute("PRAGMA wal_autocheckpoint = 0")
     holder.execute("INSERT INTO tag (name) VALUES ('Held')")
     holder.commit()

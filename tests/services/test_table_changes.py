@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import sqlite3
 
-from bookorbit_desktop.library.search.fold import SQL_FOLD, fold_value
 from bookorbit_desktop.library.store.models import database
 from bookorbit_desktop.services.library import table_window
 from bookorbit_desktop.services.library.table_window import changes_since
 from tests.factories import add_book
+from tests.sql_functions import as_the_app
 
 
 def test_first_read_is_of_any_book_then_only_the_changed_books(library):
@@ -20,7 +20,7 @@ def test_first_read_is_of_any_book_then_only_the_changed_books(library):
     nothing = changes_since(first.seq)
     assert (nothing.seq, nothing.changed) == (first.seq, frozenset())
     with sqlite3.connect(library.db_file) as other:
-        other.create_function(SQL_FOLD, 1, fold_value, deterministic=True)  # as the app's own
+        as_the_app(other)  # as the app's own
         other.execute("UPDATE reading_state SET progress = 0.5 WHERE book_id = ?", (beta.id,))
         other.execute("DELETE FROM book WHERE id = ?", (alpha.id,))
     later = changes_since(first.seq)

@@ -7,10 +7,10 @@ import sqlite3
 import subprocess
 import sys
 
-from bookorbit_desktop.library.search.fold import SQL_FOLD, fold_value
 from bookorbit_desktop.services.library.service import LibraryService
 from bookorbit_desktop.ui.change_watch import ChangeWatch
 from tests.factories import add_book
+from tests.sql_functions import as_the_app
 from tests.ui.hardcover.conftest import settle
 from tests.ui.test_main_window import desktop, show_all  # noqa: F401 (fixture)
 
@@ -21,7 +21,7 @@ def test_only_another_connections_commit_counts(library, qtbot):
     add_book("Written Here", ["Ann Author"])  # this connection: the window already knows
     assert not watch.check()
     with sqlite3.connect(library.db_file) as other:
-        other.create_function(SQL_FOLD, 1, fold_value, deterministic=True)  # as the app's own
+        as_the_app(other)  # as the app's own
         other.execute("UPDATE book SET title = 'Renamed Elsewhere'")
     with qtbot.waitSignal(watch.changed, timeout=1000):
         assert watch.check()

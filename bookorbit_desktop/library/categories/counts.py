@@ -1,7 +1,8 @@
 """Every category's values with how many of the library's books have each, one SQL aggregate a
-category, read from the indexes the library keeps (the credits' by author, the tag links' by
-tag, the languages' by folded code, the stored sort keys' of series and publisher), never book
-by book in Python.
+category, read from the indexes the library keeps (the tag links' by tag, the languages' by
+folded code, the stored sort keys' of series and publisher), never book by book in Python; the
+largest, an author's books and the books at or below each tag path, as triggers keep them
+(`store.category_tally_schema`).
 
 A value's books are counted as the search finds them (`terms`): a series, publisher or language
 by its folded text (a book under each of its languages), shown as one of its books spells it;
@@ -14,10 +15,11 @@ Safe to run in a worker thread: it only reads.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
+from bookorbit_desktop.library.categories.paths import paths, tag_key
 from bookorbit_desktop.library.categories.terms import (
     column_label,
     column_search,
@@ -78,9 +80,11 @@ _GROUPS = {
 _BY_KEY = "SELECT b.{column}, g.key, g.books FROM ({groups}) g CROSS JOIN book b ON b.id = g.id"
 # The groups as shown, (value, key, books), in the order shown.
 _SHOWN = {
-    # By the authors' filed sort (surname first).
-    "authors": "SELECT a.name, g.key, g.books FROM ({groups}) g"
-    " CROSS JOIN author a ON a.id = g.key ORDER BY a.sort_key, a.name",
+    # By the authors' filed sort (surname first), as the Authors dialog lists them, their
+    # books as the triggers keep them (`store.category_tally_schema`): the groups count only
+    # the Inbox's.
+    "authors": "SELECT a.name, a.id, a.books FROM author a WHERE a.books > 0"
+    " ORDER BY a.sort_key, a.id",
     "series": _BY_KEY.replace("{column}", "series") + " ORDER BY g.key",
     "publishers": _BY_KEY.replace("{column}", "publisher") + " ORDER BY g.key",
     "languages": "SELECT l.code, g.key, g.books FROM ({groups}) g"
@@ -100,15 +104,13 @@ _MISSING = (
     f" (SELECT book_id FROM book_file WHERE missing = 1) AND k.book_id NOT IN {INBOX_IDS}"
 )
 _SET = ", "  # between the formats of a set
-# The books under each parent tag, each once: each parent (by its key) with the tags below it
-# (and its own) by id, as a JSON object; a parent's books grouped from the tags' links by book
-# (a third faster than count(DISTINCT) for a parent of many), every parent in one statement.
-_UNDER = (
-    "SELECT p.key AS key, (SELECT count(*) FROM (SELECT 1 FROM json_each(p.value) v CROSS JOIN"
-    " book_tag bt ON bt.tag_id = v.value WHERE {among} GROUP BY bt.book_id)) AS books"
-    " FROM json_each(?) p"
+# The books at or below each of some paths (a JSON array of keys), as the triggers keep them
+# (`store.category_tally_schema`); and the names of the Inbox's books, to take them away.
+_TAG_PATHS = "SELECT c.path, c.books FROM json_each(?) p CROSS JOIN tag_path c ON c.path = p.value"
+_INBOX_TAGS = (
+    "SELECT bt.book_id, t.name FROM book_tag bt CROSS JOIN tag t ON t.id = bt.tag_id"
+    f" WHERE bt.book_id IN {INBOX_IDS}"
 )
-PARENTS = "SELECT g.key, g.key, g.books FROM ({groups}) g"  # a parent's (key, key, books)
 
 
 @dataclass(frozen=True)
@@ -160,8 +162,11 @@ def counted(
     `book_id`; `params` its parameters) in the order `order` reads them (of `{groups}`), the
     Inbox's books left out."""
     found = database.execute_sql(order.format(groups=groups.format(among="1")), params)
+    rows = found.fetchall()
     held = _held(groups, book_id, params)
-    shown = [(value, key, books - held.get(key, 0)) for value, key, books in found.fetchall()]
+    if not held:  # every group has books
+        return rows
+    shown = [(value, key, books - held.get(key, 0)) for value, key, books in rows]
     return [row for row in shown if row[2] > 0]
 
 
@@ -181,19 +186,25 @@ def _formats() -> list[Row]:
     return [(name, books) for name, books in sorted(counted.items()) if books > 0]
 
 
-def parent_counts(tags: dict[str, int], books: dict[str, int]) -> dict[str, int]:
-    """The books under each parent of the tags (name -> id; `books`: name -> its books), by
-    the parent's key, each once: a parent of one tag has its books."""
-    found: dict[str, int] = {}
-    under: dict[str, list[int]] = {}
-    for key, names in below(tags).items():
-        if len(names) == 1:
-            found[key] = books[names[0]]
-        else:
-            under[key] = [tags[name] for name in names]
-    if under:
-        params = (json.dumps(under),)
-        found |= {str(k): n for _p, k, n in counted(_UNDER, "bt.book_id", PARENTS, params)}
+def path_counts(
+    wanted: Iterable[str],
+    kept: str,
+    inbox: str,
+    key: Callable[[str], str],
+    params: Sequence[object] = (),
+) -> dict[str, int]:
+    """The books at or below each path of `wanted` (by its key), each book once: as `kept`
+    reads them (the JSON array of keys, after `params`), the Inbox's books taken away (their
+    names, `inbox`, read with `params`; none when it is empty, as it mostly is)."""
+    keys = json.dumps(list(wanted), ensure_ascii=False)
+    found: dict[str, int] = dict(database.execute_sql(kept, (*params, keys)).fetchall())
+    if found and _inbox_holds_books():
+        under: dict[int, set[str]] = {}
+        for book_id, name in database.execute_sql(inbox, params).fetchall():
+            under.setdefault(book_id, set()).update(paths(str(name), key))
+        for held in under.values():
+            for path in held & found.keys():
+                found[path] -= 1
     return found
 
 
@@ -203,9 +214,9 @@ def category(kind: str) -> Category:
         return Category(kind, TITLES[kind], _formats())
     counted = _counted(kind)
     if kind == "tags":
-        ids = {str(name): int(str(key)) for name, key, _books in counted}
         books = {str(name): count for name, _key, count in counted}
-        return Category(kind, TITLES[kind], tree=tag_tree(books, parent_counts(ids, books)))
+        parents = path_counts(below(books), _TAG_PATHS, _INBOX_TAGS, tag_key)
+        return Category(kind, TITLES[kind], tree=tag_tree(books, parents))
     if kind == "ratings":  # 4.0 as "4"
         return Category(kind, TITLES[kind], [(f"{cast(float, v):g}", n) for v, _k, n in counted])
     if kind == "languages":  # in the order of their names, as shown

@@ -12,20 +12,23 @@ a value counts in none, and a book waiting in the Inbox nowhere (`counts.counted
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterable
 from typing import cast
 
 from bookorbit_desktop.library.categories.counts import (
-    PARENTS,
     TITLES,
     Category,
     Row,
     category,
     counted,
+    path_counts,
 )
-from bookorbit_desktop.library.categories.tree import below, tag_tree
+from bookorbit_desktop.library.categories.paths import parents_of, tag_key
+from bookorbit_desktop.library.categories.tree import tag_tree
 from bookorbit_desktop.library.custom import store
 from bookorbit_desktop.library.custom.kinds import Column, column_of, shown
+from bookorbit_desktop.library.search.fold import fold
+from bookorbit_desktop.library.store.sql import INBOX_IDS
 
 LISTED = ("enumeration", "text", "series", "rating", "bool")
 Head = tuple[str, str]  # a category's kind and title, as the browser lists it
@@ -49,14 +52,15 @@ _ITEMS = (
     " FROM custom_item ci WHERE ci.column_id = ? AND {among} GROUP BY ci.key"
 )
 _ITEMS_SHOWN = "SELECT g.value, g.key, g.books FROM ({groups}) g ORDER BY g.key"
-# The books under each parent of a tag-like column's dotted values, each once: each parent
-# (by its key) with its values' keys, as a JSON object; a parent's books grouped from the
-# values' rows (the index of (column, key, book)), which takes half the time of one
-# count(DISTINCT) over every parent's rows.
-_UNDER = (
-    "SELECT p.key AS key, (SELECT count(*) FROM (SELECT 1 FROM json_each(p.value) v CROSS JOIN"
-    " custom_item ci ON ci.column_id = ? AND ci.key = v.value WHERE {among}"
-    " GROUP BY ci.book_id)) AS books FROM json_each(?) p"
+# The books at or below each of a tag-like column's paths, as the triggers keep them
+# (`store.category_tally_schema`, keyed as the values are compared); the Inbox's values.
+_PATHS = (
+    "SELECT c.path, c.books FROM json_each(?2) p CROSS JOIN custom_path c"
+    " ON c.column_id = ?1 AND c.path = p.value"
+)
+_INBOX_VALUES = (
+    "SELECT ci.book_id, ci.value FROM custom_item ci"
+    f" WHERE ci.column_id = ?1 AND ci.book_id IN {INBOX_IDS}"
 )
 
 
@@ -88,8 +92,7 @@ def column_category(column: Column) -> Category:
         return Category(column.key, _title(column), _values(column), column=column)
     found = counted(_ITEMS, "ci.book_id", _ITEMS_SHOWN, (column.id,))
     books = {str(value): count for value, _key, count in found}
-    keys = {str(value): str(key) for value, key, _count in found}
-    tree = tag_tree(books, _parent_counts(column, books, keys), field=f"#{column.label}")
+    tree = tag_tree(books, _parent_counts(column, books), field=f"#{column.label}")
     return Category(column.key, _title(column), tree=tree, column=column)
 
 
@@ -103,18 +106,10 @@ def _values(column: Column) -> list[Row]:
     return [(shown(bool(value)), books) for value, _key, books in found]
 
 
-def _parent_counts(column: Column, books: dict[str, int], keys: dict[str, str]) -> dict[str, int]:
-    """The books under each parent of the column's dotted values (value -> its books, its
-    key), by the parent's key (`tree`), each book once: a parent of one value has its books;
-    those of several are counted from their values' rows, a parent at a time."""
-    found: dict[str, int] = {}
-    under: dict[str, list[str]] = {}
-    for parent, names in below(books).items():
-        if len(names) == 1:
-            found[parent] = books[names[0]]
-        else:
-            under[parent] = [keys[name] for name in names]
-    if under:
-        params = (column.id, json.dumps(under, ensure_ascii=False))
-        found |= {str(k): n for _p, k, n in counted(_UNDER, "ci.book_id", PARENTS, params)}
-    return found
+def _parent_counts(column: Column, values: Iterable[str]) -> dict[str, int]:
+    """The books at or below each parent of the column's dotted `values`, by the parent's key
+    in the tree (`tree`), each book once."""
+    spelled = {tag_key(path): path for value in values for path in parents_of(value)}
+    folded = {key: fold(path) for key, path in spelled.items()}
+    found = path_counts(set(folded.values()), _PATHS, _INBOX_VALUES, fold, (column.id,))
+    return {key: found.get(path, 0) for key, path in folded.items()}

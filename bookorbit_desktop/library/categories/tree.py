@@ -2,7 +2,7 @@
 a path of parts separated by dots ("fiction.fantasy" is fantasy under fiction). Pure.
 
 A parent stands for its own tag, if the library has one, and every tag below it: its count is
-of the books that carry any of them (each once, `parent_counts` in `counts`), its search finds
+of the books that carry any of them (each once, `path_counts` in `counts`), its search finds
 them all (`terms.tree_search`). A parent no book carries itself has no name of its own: it cannot
 be renamed, only its tags can. Names that differ only in case are one tag, and one parent.
 """
@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from bookorbit_desktop.library.categories.paths import DOT, parents_of, tag_key
 from bookorbit_desktop.library.categories.terms import tree_search
-
-DOT = "."
 
 
 @dataclass(frozen=True)
@@ -31,29 +30,16 @@ class Value:
     children: tuple[Value, ...] = ()
 
 
-def _key(path: str) -> str:
-    return path.casefold()
-
-
-def parents_of(name: str) -> list[str]:
-    """The paths above the tag `name`: "a.b.c" -> ["a", "a.b"] (none for a name without a
-    dot, or with an empty part)."""
-    parts = name.split(DOT)
-    if len(parts) < 2 or not all(part.strip() for part in parts):
-        return []
-    return [DOT.join(parts[:end]) for end in range(1, len(parts))]
-
-
 def below(names: Iterable[str]) -> dict[str, list[str]]:
     """Each parent path (by its key) with the tags it covers, its own among them."""
     names = list(names)
     covered: dict[str, list[str]] = {}
     for name in names:
         for parent in parents_of(name):
-            covered.setdefault(_key(parent), []).append(name)
+            covered.setdefault(tag_key(parent), []).append(name)
     for name in names:
-        if _key(name) in covered:
-            covered[_key(name)].append(name)
+        if tag_key(name) in covered:
+            covered[tag_key(name)].append(name)
     return covered
 
 
@@ -62,16 +48,16 @@ def tag_tree(
 ) -> tuple[Value, ...]:
     """The tags (name -> books) as a tree, `parents` (key -> books) counting each parent's;
     or a tag-like custom column's values, searched in `field` ("#genre")."""
-    named = {_key(name): name for name in tags}
+    named = {tag_key(name): name for name in tags}
     spelled: dict[str, str] = {}  # key -> the path as first spelled
     children: dict[str, dict[str, None]] = {"": {}}  # key -> its children's keys, in order
-    for name in sorted(tags, key=lambda n: (_key(n), n)):
+    for name in sorted(tags, key=lambda n: (tag_key(n), n)):
         above = ""
         for path in [*parents_of(name), name]:
-            spelled.setdefault(_key(path), path)
-            children.setdefault(_key(path), {})
-            children[above][_key(path)] = None
-            above = _key(path)
+            spelled.setdefault(tag_key(path), path)
+            children.setdefault(tag_key(path), {})
+            children[above][tag_key(path)] = None
+            above = tag_key(path)
 
     def node(key: str) -> Value:
         path = spelled[key]

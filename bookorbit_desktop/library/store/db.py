@@ -14,6 +14,7 @@ from pathlib import Path
 from peewee import DatabaseError, SqliteDatabase
 
 from bookorbit_desktop.errors import BookOrbitError, DatabaseTooNewError
+from bookorbit_desktop.library.categories.paths import register_paths
 from bookorbit_desktop.library.search.fold import register_fold
 from bookorbit_desktop.library.search.regexp import register_regexp
 from bookorbit_desktop.library.store import early_check
@@ -135,6 +136,7 @@ def open_database(path: Path, *, check_later: bool = False) -> SqliteDatabase:
     db = SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
     register_fold(db)  # before any connection: the search index's triggers call it
     register_regexp(db)  # searches with a pattern (`title:~^the`)
+    register_paths(db)  # the triggers keeping the browser's counts of tag paths
     doing = "open the library"  # what the refusal of a full drive says could not be done
     try:
         db.connect(reuse_if_open=True)

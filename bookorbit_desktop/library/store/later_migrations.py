@@ -10,6 +10,7 @@ from bookorbit_desktop.library.store.author_sort_schema import author_sort_keys
 from bookorbit_desktop.library.store.book_details_schema import book_details
 from bookorbit_desktop.library.store.book_read_schema import book_reads
 from bookorbit_desktop.library.store.calibre_schema import calibre_tables
+from bookorbit_desktop.library.store.category_tally_schema import category_tallies
 from bookorbit_desktop.library.store.column_keys_schema import column_keys
 from bookorbit_desktop.library.store.custom_items_schema import custom_items
 from bookorbit_desktop.library.store.custom_keys_schema import custom_keys
@@ -85,4 +86,5 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     custom_keys,  # schema 48: the custom columns' values with their sort keys
     custom_items,  # schema 49: a tag-like custom column's values one by one (their counts)
     book_languages,  # schema 50: every language of a book, in order
+    category_tallies,  # schema 51: the browser's counts of authors and tag paths, kept
 )

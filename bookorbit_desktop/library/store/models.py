@@ -90,6 +90,7 @@ class Author(BaseModel):
     sort_name = TextField(index=True)
     sort_key = TextField(null=True)  # sort_name folded, kept by triggers (author_sort_schema)
     fold = TextField(default="")  # name folded, kept by triggers (author_fold_schema)
+    books = IntegerField(default=0)  # its books, kept by triggers (category_tally_schema)
 
 
 class BookAuthor(BaseModel):

@@ -16,7 +16,6 @@ import pytest
 from bookorbit_desktop.config import resolve_paths
 from bookorbit_desktop.library.importer.run import import_paths
 from bookorbit_desktop.library.reading.edits import update_reading_state
-from bookorbit_desktop.library.search.fold import SQL_FOLD, fold_value
 from bookorbit_desktop.library.store import backup as backups
 from bookorbit_desktop.library.store.backup import BackupError, backup_library
 from bookorbit_desktop.library.store.db import close_database, open_database
@@ -34,6 +33,7 @@ from bookorbit_desktop.library.store.restore import (
 )
 from bookorbit_desktop.library.store.settings import get_setting, set_setting
 from tests.factories import add_book, make_epub
+from tests.sql_functions import as_the_app
 
 
 def fingerprint(folder: Path) -> dict[str, str]:
@@ -89,7 +89,7 @@ def test_a_backup_restores_books_reading_state_settings_and_covers(filled, tmp_p
 def test_a_backup_holds_committed_work_only_while_a_writer_is_busy(filled, tmp_path):
     """Committed rows still in the WAL are in the copy; an open transaction's rows are not."""
     writer = sqlite3.connect(filled.db_file, isolation_level=None)
-    writer.create_function(SQL_FOLD, 1, fold_value, deterministic=True)  # as the app's own
+    as_the_app(writer)  # as the app's own
     try:
         writer.execute("PRAGMA wal_autocheckpoint=0")
         writer.execute(

@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 
 from bookorbit_desktop.config import resolve_paths
-from bookorbit_desktop.library.search.fold import SQL_FOLD, fold_value
 from bookorbit_desktop.library.store.backup import BackupError, backup_library
 from bookorbit_desktop.library.store.models import Book
 from bookorbit_desktop.library.store.owner import try_lock
 from bookorbit_desktop.library.store.restore import restore_library
 from tests.library.store.test_backup import filled, fingerprint, titles  # noqa: F401
+from tests.sql_functions import as_the_app
 
 # Runs one backup in its own process and kills it (SIGKILL, as `kill -9`) at one step.
 KILLED_BACKUP = """
@@ -298,7 +298,7 @@ def test_two_backups_to_one_name_at_once_never_mix(filled, tmp_path, monkeypatch
     other = resolve_paths(tmp_path / "other")
     restore_library(other, backup_library(filled, tmp_path / "seed.zip").archive)
     writer = sqlite3.connect(other.db_file)
-    writer.create_function(SQL_FOLD, 1, fold_value, deterministic=True)
+    as_the_app(writer)
     with writer:
         writer.execute("UPDATE book SET title = 'Emma', sort_title = 'emma'")
     writer.close()
@@ -342,7 +342,7 @@ def test_a_backup_while_a_writer_commits_is_one_consistent_moment(filled, tmp_pa
 
     def write() -> None:
         db = sqlite3.connect(filled.db_file, timeout=10)
-        db.create_function(SQL_FOLD, 1, fold_value, deterministic=True)
+        as_the_app(db)
         try:
             while not stop.is_set():
                 with db:

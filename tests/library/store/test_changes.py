@@ -9,13 +9,13 @@ import pytest
 from peewee import SqliteDatabase
 
 from bookorbit_desktop.library.reading.edits import update_reading_state
-from bookorbit_desktop.library.search.fold import SQL_FOLD, fold_value
 from bookorbit_desktop.library.store import changes, checkpoint
 from bookorbit_desktop.library.store.changes import changed_since, compact_steps, last_change
 from bookorbit_desktop.library.store.db import close_database, open_database
 from bookorbit_desktop.library.store.migrations import MIGRATIONS
 from bookorbit_desktop.library.store.models import database
 from tests.factories import add_book
+from tests.sql_functions import as_the_app
 
 # Raw SQL on another connection: the server's threads, the command line in another process or
 # another tool. `{a}` and `{b}` are the two books' ids; each write should mark `marks`.
@@ -61,7 +61,7 @@ def test_every_write_to_a_books_line_is_logged(library, sql, marks):
     seen = last_change()
     with sqlite3.connect(library.db_file) as other:
         other.execute("PRAGMA foreign_keys = ON")
-        other.create_function(SQL_FOLD, 1, fold_value, deterministic=True)  # the search index's
+        as_the_app(other)  # the search index's
         other.execute(sql.format(a=a, b=b))
     assert last_change() > seen
     assert changed_since(seen) == {{"a": a, "b": b, "n": 99}[mark] for mark in marks}

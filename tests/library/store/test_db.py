@@ -251,6 +251,9 @@ SQL_ONLY = {
     "custom_item",
     "reading_goal",
     "book_language",
+    "tag_path",
+    "tag_path_of",
+    "custom_path",
 }
 
 

@@ -7,8 +7,8 @@ import sqlite3
 import threading
 
 from bookorbit_desktop.library.reading.edits import update_reading_state
-from bookorbit_desktop.library.search.fold import SQL_FOLD, fold_value
 from tests.factories import add_book
+from tests.sql_functions import as_the_app
 from tests.ui.test_main_window import desktop, show_all  # noqa: F401 (fixture)
 
 RENAME = "UPDATE book SET title = ?1, sort_title = lower(?1) WHERE id = ?2"
@@ -64,7 +64,7 @@ def changed_elsewhere(desktop, qloop, library, sql: str, *args) -> None:  # noqa
     """A write by the server's threads or the CLI (another connection to the library), then
     the window's reload once the change watch notices it."""
     with sqlite3.connect(library.db_file) as other:
-        other.create_function(SQL_FOLD, 1, fold_value, deterministic=True)  # as the app's own
+        as_the_app(other)  # as the app's own
         other.execute(sql, args)
     assert desktop.change_watch.check()
     qloop.run_until_complete(desktop.controller.background.task)

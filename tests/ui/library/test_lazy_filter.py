@@ -10,11 +10,12 @@ import sqlite3
 import pytest
 from PySide6.QtCore import Qt
 
-from bookorbit_desktop.library.search.fold import SQL_FOLD, fold, fold_value
+from bookorbit_desktop.library.search.fold import fold
 from bookorbit_desktop.services.library.service import LibraryService
 from bookorbit_desktop.ui.library.model import BOOK_ID_ROLE, COLUMN_KEYS
 from bookorbit_desktop.ui.library.view import LibraryView
 from tests.factories import add_book
+from tests.sql_functions import as_the_app
 from tests.ui.library.test_lazy_model import arrived
 
 BOOKS = [
@@ -121,12 +122,12 @@ def test_a_change_made_while_filtering_reaches_the_filter_and_the_whole_table(
     view.filter_edit.setText("dune")
     piranesi = add_book("Piranesi", ["Susanna Clarke"])  # written here: not yet shown
     with sqlite3.connect(library.db_file) as other:  # another process renames a book
-        other.create_function(SQL_FOLD, 1, fold_value, deterministic=True)
+        as_the_app(other)
         other.execute("UPDATE book SET title = 'Aaron', sort_title = 'aaron' WHERE id = 2")
     model.follow({2})  # not shown: it moves only in the order the filter narrows
     assert shown(view) == [3, 4]
     with sqlite3.connect(library.db_file) as other:
-        other.create_function(SQL_FOLD, 1, fold_value, deterministic=True)
+        as_the_app(other)
         other.execute("UPDATE book SET title = 'Dune Piranesi' WHERE id = ?", (piranesi.id,))
     model.follow({piranesi.id})
     order = shown(loaded_view(qtbot, service))  # the whole table, read afresh
