@@ -19,7 +19,7 @@ from bookorbit_desktop.cli.commands import add_command
 from bookorbit_desktop.cli.context import CliContext
 from bookorbit_desktop.cli.words import counted
 
-_KINDS = "text, long-text, number, rating, date, yes-no, list (with --values) or tags"
+_KINDS = "text, long-text, number, rating, date, yes-no, list (with --values), tags or series"
 
 
 def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -99,6 +99,24 @@ def test_values_are_set_checked_searched_and_undone(tmp_path, capsys, imported):
     assert found(tmp_path, capsys, "#lent:true") == []
 
 
+def test_a_series_is_set_as_calibre_writes_it_sorted_by_number_and_searched_by_name(
+    tmp_path, capsys, imported
+):
+    assert run(tmp_path, "books", "columns", "add", "Saga", "--kind", "series") == 0
+    dune, emma, ulysses = imported["Dune"], imported["Emma"], imported["Ulysses"]
+    assert run(tmp_path, "books", "edit", dune, "--set", "#saga=Arrakis [10]") == 0
+    assert run(tmp_path, "books", "edit", emma, "--set", "#saga=arrakis [2,0]") == 0
+    assert run(tmp_path, "books", "edit", ulysses, "--set", "#saga=[3]") == 2
+    assert "Saga needs the series' name before its number: Dune [2]." in capsys.readouterr().err
+    assert found(tmp_path, capsys, '#saga:="Arrakis"') == ["Dune", "Emma"]
+    capsys.readouterr()
+    assert run(tmp_path, "books", "--json", "--sort", "#saga") == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [book["title"] for book in listed] == ["Emma", "Dune", "Ulysses"]  # 2 before 10
+    assert run(tmp_path, "book", emma) == 0
+    assert "  #saga: arrakis [2]\n" in capsys.readouterr().out
+
+
 def test_a_built_in_fields_name_without_the_hash_is_refused(tmp_path, capsys, imported):
     """calibre's page-count column sits beside the library's own Pages: `--set pages=…` would
     leave the user's intent unsaid, so only `#pages` names the custom one."""

@@ -2,9 +2,10 @@
 share, after the built-in categories, with how many books have each value, counted as the
 search finds them (`terms.column_search`), from the index of the columns' keys.
 
-Listed, as calibre's tag browser lists them: a fixed list, a text (and calibre's series, which
-comes in as one), a tag-like column (its dotted values a tree, as the tags are), a rating and a
-yes/no. A long text, a number and a date are each book's own: a list of them groups no books.
+Listed, as calibre's tag browser lists them: a fixed list, a text, a series (by its name,
+whatever the books' numbers), a tag-like column (its dotted values a tree, as the tags are), a
+rating and a yes/no. A long text, a number and a date are each book's own: a list of them
+groups no books.
 A value is counted as the search compares it: a text folded (one row for "Calm" and "calm",
 spelled as its first book spells it), a rating in stars, a yes/no as yes or no. A book without
 a value counts in none, and a book waiting in the Inbox nowhere (`counts.counted`).
@@ -25,7 +26,7 @@ from bookorbit_desktop.library.categories.counts import (
 )
 from bookorbit_desktop.library.categories.paths import parents_of, tag_key
 from bookorbit_desktop.library.categories.tree import tag_tree
-from bookorbit_desktop.library.custom import store
+from bookorbit_desktop.library.custom import series, store
 from bookorbit_desktop.library.custom.kinds import Column, column_of, shown
 from bookorbit_desktop.library.search.fold import fold
 from bookorbit_desktop.library.store.sql import INBOX_IDS
@@ -45,6 +46,13 @@ _TEXTS = (
     " ORDER BY g.key"
 )
 _NUMBERS = "SELECT g.key, g.key, g.books FROM ({groups}) g ORDER BY g.key DESC"
+# A series' books by its name, whatever their numbers (`custom.series`), shown as one of its
+# books spells it (`_TEXTS`).
+_SERIES = (
+    f"SELECT {series.name_of_key('cv.key')} AS key, count(*) AS books, min(cv.book_id) AS id,"
+    " cv.column_id AS column_id FROM custom_value cv WHERE cv.column_id = ? AND {among}"
+    " GROUP BY 1"
+)
 # A tag-like column's values one by one (`store.custom_items_schema`: folded as the search
 # folds them, a book once a value), shown as the first book spells it.
 _ITEMS = (
@@ -97,6 +105,9 @@ def column_category(column: Column) -> Category:
 
 
 def _values(column: Column) -> list[Row]:
+    if column.kind == "series":
+        found = counted(_SERIES, "cv.book_id", _TEXTS, (column.id,))
+        return [(series.parts(str(value))[0], books) for value, _key, books in found]
     if column.kind not in ("rating", "bool"):
         found = counted(_KEYS, "cv.book_id", _TEXTS, (column.id,))
         return [(str(value), books) for value, _key, books in found]

@@ -17,7 +17,7 @@ from typing import Any
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.library.categories.renames import renaming
-from bookorbit_desktop.library.custom import store
+from bookorbit_desktop.library.custom import series, store
 from bookorbit_desktop.library.custom.kinds import Column, parse
 from bookorbit_desktop.library.journal.record import recording
 from bookorbit_desktop.library.search.fold import SQL_FOLD, fold
@@ -27,10 +27,13 @@ from bookorbit_desktop.library.store.sql import outside_inbox
 RENAMED = ("enumeration", "text", "series")  # the kinds whose values can be renamed
 _ONE = f"FROM custom_value cv WHERE cv.column_id = ? AND cv.key = {SQL_FOLD}(?)"
 _EACH = f"FROM custom_item cv WHERE cv.column_id = ? AND cv.key = {SQL_FOLD}(?)"
+# A series' books whatever their numbers: the name their keys begin with (`custom.series`).
+_NAMED = series.name_of_key("cv.key")
+_SERIES = f"FROM custom_value cv WHERE cv.column_id = ? AND {_NAMED} = {SQL_FOLD}(?)"
 
 
 def _query(column: Column, what: str) -> str:
-    where = _EACH if column.multiple else _ONE
+    where = _EACH if column.multiple else _SERIES if column.kind == "series" else _ONE
     return f"SELECT {what} {where} AND {outside_inbox('cv.book_id')}"
 
 
@@ -43,6 +46,11 @@ def checked(column: Column, text: str) -> str:
     if column.multiple and "," in name:
         raise InvalidValueError(
             f"“{name}” names several values of {column.name} (commas separate them)."
+        )
+    if column.kind == "series" and series.parts(name)[1] is not None:
+        raise InvalidValueError(
+            f"“{name}” holds a book's number: a series is renamed by its name alone, each of"
+            " its books keeps its number."
         )
     return str(parse(column, name)) if column.kind == "enumeration" else name
 
@@ -57,7 +65,9 @@ def existing(column: Column, name: str) -> str | None:
     """The value `name` stands for as the library spells it (None: no book has it)."""
     what = "cv.value" if column.multiple else "json_extract(cv.value, '$')"
     row = database.execute_sql(_query(column, what) + " LIMIT 1", (column.id, name)).fetchone()
-    return None if row is None else str(row[0])
+    if row is None:
+        return None
+    return series.parts(str(row[0]))[0] if column.kind == "series" else str(row[0])
 
 
 def merges_into(column: Column, old: str, new: str) -> str | None:
@@ -68,7 +78,10 @@ def merges_into(column: Column, old: str, new: str) -> str | None:
 
 
 def _renamed(column: Column, value: Any, old: str, target: str) -> Any:
-    """A book's value with `old` (case and accents aside) made `target`."""
+    """A book's value with `old` (case and accents aside) made `target` (a series' number
+    kept)."""
+    if column.kind == "series":
+        return series.value(target, series.parts(str(value))[1])
     if not column.multiple:
         return target
     kept: dict[str, str] = {}

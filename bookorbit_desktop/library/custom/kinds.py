@@ -4,8 +4,9 @@ A column is stored with calibre's own datatype (`kind`) and whether it holds sev
 (`multiple`); the user names the kinds as `NAMES` does. A value is typed as text and checked
 here (`parse`): a number parses, a rating is 0 to 5 stars in halves, a date is ISO, a yes/no is
 yes or no, a fixed list's value is one of its own, a tag-like column's values are separated by
-commas. An empty text clears the value. Stored values are JSON: text, a number, a rating in
-stars, an ISO date, true or false, or a list of texts for a tag-like column.
+commas, a series is its name with the book's number as calibre writes it ("Dune [2]",
+`series`). An empty text clears the value. Stored values are JSON: text (a series' too), a
+number, a rating in stars, an ISO date, true or false, or a list of texts for a tag-like column.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from bookorbit_desktop.descriptions import is_html, plain_text
 from bookorbit_desktop.errors import InvalidValueError
+from bookorbit_desktop.library.custom import series
 from bookorbit_desktop.library.reading.values import stars
 
 # The user's name of a kind -> (calibre's datatype, several values).
@@ -30,9 +32,10 @@ NAMES: dict[str, tuple[str, bool]] = {
     "yes-no": ("bool", False),
     "list": ("enumeration", False),
     "tags": ("text", True),
+    "series": ("series", False),
 }
 # calibre's datatypes that a library brings in under another kind's name.
-_ALSO = {"int": "number", "series": "text"}
+_ALSO = {"int": "number"}
 NUMBERS = ("int", "float", "rating")
 _YES, _NO = ("yes", "true", "1"), ("no", "false", "0")
 
@@ -120,6 +123,8 @@ def parse(column: Column, text: str) -> Any:
         if not found:
             raise _refused(column, text, f"one of: {', '.join(column.choices)}")
         return found[0]
+    if column.kind == "series":
+        return series.checked(text, column.name)
     return text
 
 

@@ -4,8 +4,9 @@ follow), and the SQL that reaches them.
 
 A number, a rating, a date and a yes/no compare the value's stored key (`custom_value.key`,
 read from the index of (column, key, book)); a text compares the value, folded as the key keeps
-it; a tag-like column's values one by one, as `custom_item` keeps them (and their folded
-keys, from the index the library browser counts them by). `#label:""` finds the books without a
+it; a series its name (`custom.series`: "Dune" finds every book of Dune whatever its number);
+a tag-like column's values one by one, as `custom_item` keeps them (and their folded keys,
+from the index the library browser counts them by). `#label:""` finds the books without a
 value.
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bookorbit_desktop.library.custom import store
+from bookorbit_desktop.library.custom import series, store
 from bookorbit_desktop.library.custom.kinds import NUMBERS, Column
 from bookorbit_desktop.library.search.grammar import SearchError, Term
 
@@ -70,6 +71,9 @@ def _field(column: Column) -> CustomField:
         return CustomField(DATE, "cv.key", among, None)
     if column.kind == "bool":
         return CustomField(YES_NO, "cv.key", among, None)
+    if column.kind == "series":  # its name: "Dune" finds Dune [1] and Dune [2]
+        name = series.name_sql("json_extract(cv.value, '$')")
+        return CustomField(TEXT, name, among, series.name_of_key("cv.key"))
     return CustomField(TEXT, "json_extract(cv.value, '$')", among, "cv.key")
 
 

@@ -38,6 +38,7 @@ from bookorbit_desktop.library.store.pushed_keys_schema import (
 )
 from bookorbit_desktop.library.store.read_to_send_schema import reads_to_send
 from bookorbit_desktop.library.store.search_index import search_index
+from bookorbit_desktop.library.store.series_keys_schema import series_keys
 from bookorbit_desktop.library.store.shelf_joined_schema import shelf_joined_table
 from bookorbit_desktop.library.store.sort_keys_schema import sort_keys
 from bookorbit_desktop.library.store.tag_schema import tag_tables
@@ -87,4 +88,5 @@ LATER: tuple[Callable[[SqliteDatabase], None], ...] = (
     custom_items,  # schema 49: a tag-like custom column's values one by one (their counts)
     book_languages,  # schema 50: every language of a book, in order
     category_tallies,  # schema 51: the browser's counts of authors and tag paths, kept
+    series_keys,  # schema 52: a series column's books sorted by their numbers
 )

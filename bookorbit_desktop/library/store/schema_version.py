@@ -6,4 +6,4 @@ command, nearly every time) loads no migration: they and what they import were a
 the start of a short command.
 """
 
-SCHEMA_VERSION = 51
+SCHEMA_VERSION = 52

@@ -48,6 +48,7 @@ HINTS = {
     "number": "A number, such as 3.5",
     "date": "A date, such as 2024-05-31",
     "tags": "Values, separated by commas",
+    "series": "A series and number: Dune [2]",
 }
 
 

@@ -45,6 +45,7 @@ KIND_TEXTS = {
     "yes-no": "Yes/no",
     "list": "Fixed list",
     "tags": "Tag-like (several values)",
+    "series": "Series (a name and a number)",
 }
 
 

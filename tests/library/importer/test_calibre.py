@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from bookorbit_desktop.errors import InvalidValueError
+from bookorbit_desktop.library.categories.custom import any_category
+from bookorbit_desktop.library.custom import store
 from bookorbit_desktop.library.editing.apply import edit_books
 from bookorbit_desktop.library.editing.values import BookChanges
 from bookorbit_desktop.library.importer.calibre import apply
@@ -108,6 +110,16 @@ def test_every_custom_column_type_keeps_its_values(library, calibre):
     }
     assert custom_values(books["Emma"].id) == {"read": False, "status": "Reading"}
     assert custom_values(books["Plain"].id) == {}
+
+
+def test_calibres_series_column_is_a_series_listed_by_its_name(library, calibre):
+    import_calibre(calibre, library)
+
+    saga = store.by_label("saga")
+    assert saga is not None and saga.kind_name == "series"
+    category = any_category(saga.key)
+    assert category is not None and list(category.rows) == [("Arrakis", 1)]
+    assert category.search("Arrakis") == '#saga:="Arrakis"'
 
 
 def test_metadata_db_is_never_written_nor_locked_against_calibre(library, calibre):

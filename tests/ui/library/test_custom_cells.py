@@ -45,6 +45,7 @@ COLUMNS = {
     "Moods": ("tags", (), ["calm", "dark"]),
     "Note": ("text", (), "a gift"),
     "Review": ("long-text", (), "Long.\nVery long."),
+    "Saga": ("series", (), "Dune [2]"),
 }
 
 
@@ -130,6 +131,8 @@ def pick(qtbot, editor: DateField, day: QDate) -> None:
         ("Place", "Desk", lambda qtbot, e: choose(e, "Attic"), "Attic"),
         ("Moods", "calm, dark", lambda qtbot, e: set_line(qtbot, e, "dark, new"), ["dark", "new"]),
         ("Note", "a gift", lambda qtbot, e: set_line(qtbot, e, "a loan"), "a loan"),
+        # A series' number as calibre writes it.
+        ("Saga", "Dune [2]", lambda qtbot, e: set_line(qtbot, e, "Dune [02,50]"), "Dune [2.5]"),
         ("Bought", "2020-01-02", lambda qtbot, e: pick(qtbot, e, QDate(2024, 5, 31)),
          "2024-05-31"),
         ("Bought", "2020-01-02", lambda qtbot, e: set_line(qtbot, e.line, "2024-05-31"),
@@ -214,6 +217,7 @@ def test_a_tag_like_value_is_completed_from_the_column_s_others(qtbot, qloop, ta
         # Refused as typed, not corrected to another date.
         ("Bought", "2020-13-45", "Bought takes a date as 2024-05-31, not “2020-13-45”."),
         ("Bought", "31/05/2024", "Bought takes a date as 2024-05-31, not “31/05/2024”."),
+        ("Saga", "[3]", "Saga needs the series' name before its number: Dune [2]."),
     ],
 )
 def test_a_wrong_value_is_shown_and_nothing_saved(qtbot, qloop, table, name, typed, message):
