@@ -4,7 +4,8 @@ a tree (`parse`), with each part's place in the text so a mistake can be pointed
     river saga                  plain words: every one in the title, authors or series
     "lord of the rings"         quotes keep words (and `and`, `or`, `:`) together
     author:tolkien              a field holds the text (case and accents aside)
-    title:="the hobbit"         `=`: the whole field, exactly (case and accents aside)
+    title:="the hobbit"         `=`: the whole field, exactly (case and accents aside); calibre's
+                                `title:"=the hobbit"` the same (`"\\=x"`: the text "=x")
     series:~^(dune|arrakis)     `~`: a regular expression (its parentheses its own)
     rating:>=4  pages:<300      comparisons: > >= < <= (and `=`)
     a and b, a b                both; `or`: either; `not a`: not this; parentheses group
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 OPERATORS = (">=", "<=", "!=", ">", "<", "=", "~")  # longest first: ">=" before ">"
 _FIELD = re.compile(r"[A-Za-z_]+|#[A-Za-z0-9_]+")
 _SPECIAL = frozenset('()"')
+_SIGNS = '"\\=~<>!'  # escaped first in quotes: the signs operators begin with
 
 
 class SearchError(ValueError):
@@ -76,12 +78,14 @@ class _Token:
 
 
 def _quoted(text: str, start: int) -> tuple[str, int]:
-    """The text of the quotes opening at `start` (`\\"` and `\\\\` escape), and where it ends."""
+    """The text of the quotes opening at `start` (`\\"` and `\\\\` escape, and first a sign
+    that would be an operator: `"\\=x"` is the text "=x"), and where it ends."""
     value: list[str] = []
     at = start + 1
     while at < len(text):
         char = text[at]
-        if char == "\\" and at + 1 < len(text) and text[at + 1] in '"\\':
+        escaped = '"\\' if at > start + 1 else _SIGNS
+        if char == "\\" and at + 1 < len(text) and text[at + 1] in escaped:
             value.append(text[at + 1])
             at += 2
         elif char == '"':
@@ -130,8 +134,12 @@ def _term(text: str, start: int) -> tuple[_Token, int]:
     end = _value_end(text, start + len(field) + 1 + len(op))
     value, quoted = text[start + len(field) + 1 + len(op) : end], False
     if not value and end < len(text) and text[end] == '"':  # field:"two words"
+        opening = end
         value, end = _quoted(text, end)
         quoted = True
+        inner = next((sign for sign in OPERATORS if text.startswith(sign, opening + 1)), "")
+        if not op and inner and len(value) > len(inner):  # calibre's field:"=two words"
+            op, value = inner, value[len(inner) :]
     if not value and not quoted:
         raise SearchError(f"Nothing to look for after '{field}:{op}'", start, end)
     term = Term(field.lower(), op, value, quoted, start, end)

@@ -141,6 +141,7 @@ def test_a_search_names_the_series_alone(saga):
 
     every = ["Dune", "Dune Messiah", "Heretics of Dune", "Prelude"]
     assert found('#saga:="Dune"') == every
+    assert found('#saga:"=Dune"') == every  # calibre's form of it
     assert found("#saga:dun") == every
     assert found("#saga:~^dune$") == every  # a pattern reads the name alone
     assert found('#saga:="Dune [2]"') == []  # a name, not a book's number

@@ -60,6 +60,14 @@ def shape(node: Node | None) -> object:
         ("Author:Tolkien", ("author", "", "Tolkien")),
         ('title:"the hobbit"', ("title", "", "the hobbit")),
         ('title:="the hobbit"', ("title", "=", "the hobbit")),
+        # calibre's own form, the operator inside the quotes (its tag browser writes it)
+        ('tags:"=classic"', ("tags", "=", "classic")),
+        ('#saga:"=Arrakis"', ("#saga", "=", "Arrakis")),
+        ('rating:">=4"', ("rating", ">=", "4")),
+        ('title:"~^the"', ("title", "~", "^the")),
+        ('title:"\\=x"', ("title", "", "=x")),  # the sign itself, escaped
+        ('title:"="', ("title", "", "=")),  # nothing after it: the sign itself
+        ('title:=">=4"', ("title", "=", ">=4")),
         ("series:~^dune", ("series", "~", "^dune")),
         ("rating:>=4", ("rating", ">=", "4")),
         ("rating:>4", ("rating", ">", "4")),
@@ -142,7 +150,10 @@ def unparse(node: Node) -> str:
         return "(" + " or ".join(map(unparse, node.items)) + ")"
     if isinstance(node, Not):
         return "not " + unparse(node.item)
-    quoted = '"' + node.value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    text = node.value.replace("\\", "\\\\").replace('"', '\\"')
+    if node.field is not None and not node.op and text[:1] in "=~<>!":
+        text = "\\" + text  # not an operator
+    quoted = '"' + text + '"'
     return quoted if node.field is None else f"{node.field}:{node.op}{quoted}"
 
 
