@@ -151,6 +151,11 @@ class CustomFields:
         if over > 0:
             self.box.setFixedHeight(max(MAX_HEIGHT, whole - over))
 
+    def give_way(self) -> None:
+        """Once the dialog has its size: the box gives up height (down to `MAX_HEIGHT`) to a
+        message shown below it, rather than the dialog's rows overlapping on a full screen."""
+        self.box.setMinimumHeight(min(MAX_HEIGHT, self.box.maximumHeight()))
+
     def add_to(self, layout: QFormLayout) -> None:
         """The section as a row of `layout` (nothing without a custom column)."""
         if self.fields:

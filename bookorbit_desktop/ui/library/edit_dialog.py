@@ -157,6 +157,7 @@ class EditDialog(QDialog):
             free = self.screen().availableGeometry().height() - FRAME_ALLOWANCE.height()
             self.custom.fit_in(lambda: self._height() - free)
             self.resize(self.width(), self._height())
+            self.custom.give_way()
         super().showEvent(event)
 
     def _height(self) -> int:

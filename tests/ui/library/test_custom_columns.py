@@ -271,6 +271,33 @@ def test_the_edit_dialog_shows_a_calibre_librarys_many_columns_without_scrolling
     dialog.reject()
 
 
+def test_a_message_below_many_columns_takes_their_box_s_room_never_overlaps_it(
+    qtbot, library, small_screen
+):
+    ids = shelf(library)  # Weight and Mood
+    for name, kind in (
+        ("Read", "yes-no"), ("Date read", "date"), ("Stars", "rating"), ("Genre", "tags"),
+        ("Shelf", "text"), ("Notes", "long-text"), ("Saga", "series"), ("Place", "text"),
+    ):  # fmt: skip
+        add_column(name, kind)
+    _window, _view, actions = window_with_books(qtbot, library)
+    dialog = actions.edit_books(list(ids.values()))  # Bulk Edit: the fields of many books
+    qtbot.waitExposed(dialog)
+    QApplication.processEvents()
+    height = dialog.height()
+    dialog.confirm_label.setText("This changes the Saga of 2 books.\nEdit ▸ Undo takes it back.")
+    dialog.confirm_label.show()
+    dialog.error_label.setText("One line.\nAnother line.\nA third line.")
+    dialog.error_label.show()
+    QApplication.processEvents()
+    box = dialog.custom.box
+    bottom = box.mapTo(dialog, box.rect().bottomLeft()).y()
+    below = [dialog.error_label, dialog.confirm_label, dialog.buttons]
+    assert all(label.mapTo(dialog, label.rect().topLeft()).y() > bottom for label in below)
+    assert dialog.height() <= height + 1  # the box gave the room: the dialog grew no taller
+    dialog.reject()
+
+
 def test_a_rating_is_chosen_in_stars_in_the_edit_dialog(qtbot, qloop, library):
     ids = shelf(library)
     stars = add_column("Stars", "rating")
