@@ -47,9 +47,15 @@ LONG_TEXT_KEYS = "Ctrl+Enter saves, Enter starts a new line, Esc leaves it as it
 HINTS = {
     "number": "A number, such as 3.5",
     "date": "A date, such as 2024-05-31",
-    "tags": "Values, separated by commas",
-    "series": "A series and number: Dune [2]",
+    "tags": "Separated by commas",
+    "series": "Such as Dune [2]",
 }
+_WHOLE = "A whole number"  # a number column of calibre's whole numbers ("int")
+
+
+def hint(column: Column) -> str:
+    """What the line of `column`'s value says while it is empty ("" for none)."""
+    return _WHOLE if column.kind == "int" else HINTS.get(column.kind_name, "")
 
 
 class DateField(QWidget):
@@ -186,7 +192,7 @@ def editor(
         return lines
     line = QLineEdit(parent)
     line.setAccessibleName(name)
-    line.setPlaceholderText(HINTS.get(kind, ""))
+    line.setPlaceholderText(hint(column))
     if kind == "tags":
         complete_tags(line, sorted(known, key=str.casefold))
     return line

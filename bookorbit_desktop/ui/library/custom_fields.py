@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from bookorbit_desktop.descriptions import is_html
 from bookorbit_desktop.services.library.custom_columns import YES_NO, Column
 from bookorbit_desktop.services.library.edits import EditForm
-from bookorbit_desktop.ui.library.cell_editors import HINTS, NONE, RATINGS, RichLines
+from bookorbit_desktop.ui.library.cell_editors import NONE, RATINGS, RichLines, hint
 from bookorbit_desktop.ui.library.model import COLUMNS
 from bookorbit_desktop.ui.text import plain_label, plain_tooltip, without_shortcuts
 from bookorbit_desktop.ui.widgets import wide_row
@@ -70,17 +70,17 @@ def _box(column: Column, text: str, many: bool) -> QComboBox:
 def _field(column: Column, text: str, many: bool) -> Field:
     if column.kind_name in ("list", "yes-no", "rating"):
         return _box(column, text, many)
-    hint = UNCHANGED if many else HINTS.get(column.kind_name, "")
+    shown = UNCHANGED if many else hint(column)
     if column.kind_name == "long-text":
         lines = QPlainTextEdit(text) if many or not is_html(text) else RichLines(text)
         lines.setTabChangesFocus(True)
-        lines.setPlaceholderText(hint)
+        lines.setPlaceholderText(shown)
         lines.setFixedHeight(
             lines.fontMetrics().lineSpacing() * LONG_TEXT_LINES + 2 * lines.frameWidth() + 8
         )
         return lines
     line = QLineEdit(text)
-    line.setPlaceholderText(hint)
+    line.setPlaceholderText(shown)
     return line
 
 

@@ -7,7 +7,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QMessageBox, QPlainTextEdit
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+)
 
 from bookorbit_desktop.library.custom import store
 from bookorbit_desktop.library.custom.columns import add_column
@@ -295,6 +302,25 @@ def test_a_message_below_many_columns_takes_their_box_s_room_never_overlaps_it(
     below = [dialog.error_label, dialog.confirm_label, dialog.buttons]
     assert all(label.mapTo(dialog, label.rect().topLeft()).y() > bottom for label in below)
     assert dialog.height() <= height + 1  # the box gave the room: the dialog grew no taller
+    dialog.reject()
+
+
+def test_each_lines_hint_shows_whole_and_says_what_the_column_takes(qtbot, library, small_screen):
+    ids = shelf(library)  # Weight (a number) and Mood
+    for name, kind in (("Read on", "date"), ("Genre", "tags"), ("Saga", "series")):
+        add_column(name, kind)
+    store.insert(None, label="pages", name="Pages", kind="int", multiple=False, choices=())
+    _window, _view, actions = window_with_books(qtbot, library)
+    dialog = actions.edit_books([ids["Ubik"]])
+    qtbot.waitExposed(dialog)
+    QApplication.processEvents()
+    lines = [f for f in dialog.custom.fields.values() if isinstance(f, QLineEdit)]
+    hints = {line.accessibleName(): line.placeholderText() for line in lines}
+    assert hints["Pages"] == "A whole number"  # calibre's page count refuses 3.5
+    assert hints["Weight"] == "A number, such as 3.5"
+    for line in lines:
+        room = line.contentsRect().width() - 8  # the line's own margins
+        assert line.fontMetrics().horizontalAdvance(line.placeholderText()) <= room, line
     dialog.reject()
 
 
