@@ -114,7 +114,7 @@ def test_a_series_is_set_as_calibre_writes_it_sorted_by_number_and_searched_by_n
     listed = json.loads(capsys.readouterr().out)
     assert [book["title"] for book in listed] == ["Emma", "Dune", "Ulysses"]  # 2 before 10
     assert run(tmp_path, "book", emma) == 0
-    assert "  #saga: arrakis [2]\n" in capsys.readouterr().out
+    assert "  #saga: Arrakis [2]\n" in capsys.readouterr().out  # as the series is spelled
 
 
 def test_a_built_in_fields_name_without_the_hash_is_refused(tmp_path, capsys, imported):

@@ -3,17 +3,19 @@ change journal (recorded with the books' other values, so undo takes them back).
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import InvalidValueError, NotFoundError
-from bookorbit_desktop.library.custom import store
+from bookorbit_desktop.library.custom import series, store
 from bookorbit_desktop.library.custom.kinds import column_of, parse
 from bookorbit_desktop.library.journal.record import recording
 from bookorbit_desktop.library.journal.rules import books_label
 from bookorbit_desktop.library.search.compiler import ALIASES, FIELDS
+from bookorbit_desktop.library.search.fold import fold
 from bookorbit_desktop.library.store.found import check_found
 from bookorbit_desktop.library.store.models import Book, database
 
@@ -49,6 +51,26 @@ def custom_values(typed: Mapping[str, str]) -> dict[int, Any]:
     return found
 
 
+# Another book's value of the series whose folded name is ?1 (its key that name, or that name
+# and a number: `series.key_sql`), read from the index of the column's keys.
+_SERIES = (
+    "SELECT json_extract(value, '$') FROM custom_value WHERE column_id = ?2"
+    " AND (key = ?1 OR (key > ?1 || char(1) AND key < ?1 || char(2)))"
+    " AND book_id NOT IN (SELECT value FROM json_each(?3)) LIMIT 1"
+)
+
+
+def _spelled(column_id: int, value: Any, ids: Sequence[int]) -> Any:
+    """`value` as written to the books `ids`: a series' name as the library's other books
+    spell it (case and accents aside), so that a series has one spelling, as in calibre."""
+    column = store.column(column_id)
+    if column is None or column.kind != "series" or not isinstance(value, str):
+        return value
+    name, number = series.parts(value)
+    row = database.execute_sql(_SERIES, (fold(name), column_id, json.dumps(list(ids)))).fetchone()
+    return value if row is None else series.value(series.parts(str(row[0]))[0], number)
+
+
 def set_values(
     book_ids: Sequence[int],
     values: Mapping[int, Any],
@@ -68,6 +90,7 @@ def set_values(
         check_found(ids, found)
         label = books_label("Edit", [found[book_id].title for book_id in ids])
         now = clock()
+        values = {column_id: _spelled(column_id, value, ids) for column_id, value in values.items()}
         with recording(label, ids, paths=paths, covers=False, step=step, clock=clock):
             for book_id in ids:
                 for column_id, value in values.items():

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.library.categories.custom import any_category
 from bookorbit_desktop.library.categories.custom_renames import rename
-from bookorbit_desktop.library.custom import series
+from bookorbit_desktop.library.custom import series, store
 from bookorbit_desktop.library.custom.columns import add_column
 from bookorbit_desktop.library.custom.kinds import Column, kind_name, parse
 from bookorbit_desktop.library.custom.values import set_values
@@ -172,6 +172,22 @@ def test_a_series_renamed_keeps_each_books_number(saga, library):
         "Emma",  # Austen, after Arrakis
         "Plain",
     ]
+
+
+def test_a_series_keeps_one_spelling_as_in_calibre(saga, library):
+    column, ids = saga
+
+    def value(title: str) -> str:
+        return store.book_values([ids[title]])[ids[title]][column.id]
+
+    assert value("Dune") == "Dune [1]"  # typed "dune [1]" after Dune Messiah's "Dune [2]"
+    set_values([ids["Plain"]], {column.id: "DUNE [7]"}, library)
+    assert value("Plain") == "Dune [7]"
+    set_values([ids["Emma"]], {column.id: "austen [1]"}, library)
+    assert value("Emma") == "austen [1]"  # no other book of it: as typed
+    every = [ids[t] for t in ("Dune", "Dune Messiah", "Heretics of Dune", "Prelude", "Plain")]
+    set_values(every, {column.id: "DUNE"}, library)  # every book of it: as typed
+    assert {value(title) for title in ("Dune", "Prelude")} == {"DUNE"}
 
 
 def test_a_series_is_renamed_by_its_name_alone(saga, library):
