@@ -43,6 +43,7 @@ from bookorbit_desktop.ui.library.identifiers_editor import IdentifiersEditor
 from bookorbit_desktop.ui.library.tag_editor import TagEditor
 from bookorbit_desktop.ui.questions import action_or_cancel
 from bookorbit_desktop.ui.widgets import FRAME_ALLOWANCE, error_label, push_button, wide_row
+from bookorbit_desktop.wording import all_of
 
 # Saves (book ids, changed fields as typed, cover file or None); raises BookOrbitError.
 Save = Callable[[tuple[int, ...], Mapping[str, str], str | None], None]
@@ -82,8 +83,8 @@ class EditDialog(QDialog):
         layout = QVBoxLayout(self)
         if many:
             note = QLabel(
-                "The fields you change here are given to all "
-                f"{len(form.book_ids)} books. Empty fields where the books differ are left as "
+                f"The fields you change here are given to {all_of(len(form.book_ids))}. Empty"
+                " fields where the books differ are left as "
                 "they are unless you type into them."
             )
             note.setWordWrap(True)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QCompleter, QFormLayout, QLabel, QLineEdit, QWidge
 from bookorbit_desktop.errors import BookOrbitError
 from bookorbit_desktop.services.library.edits import EditForm
 from bookorbit_desktop.services.library.tags import SEPARATOR, joined, key, parse_tags
+from bookorbit_desktop.wording import all_of
 
 HINT = "Separate tags with commas"
 
@@ -94,7 +95,7 @@ class TagEditor(QWidget):
         if books <= 1:
             self.tags_line = _line("Tags", joined(self._held), HINT, form.known_tags)
             return
-        self.add_line = _line("Add tags", "", f"Given to all {books} books", form.known_tags)
+        self.add_line = _line("Add tags", "", f"Given to {all_of(books)}", form.known_tags)
         held = [name for name, _count in form.tag_counts]
         self.remove_line = _line("Remove tags", "", "Taken from every book that has them", held)
         every = [name for name, count in form.tag_counts if count == books]
