@@ -55,7 +55,8 @@ class CellDelegate(QStyledItemDelegate):
         editor: QWidget
         stored: str | None = None  # the value, when it was read to choose the editor
         if column is not None:
-            known = self.service.known_values(column) if column.kind_name == "tags" else ()
+            completed = column.kind_name in ("tags", "series")
+            known = self.service.known_values(column) if completed else ()
             if column.kind_name == "long-text":  # calibre's comments (HTML): edited formatted
                 stored = self.service.text(int(index.data(BOOK_ID_ROLE)), key)
             html = stored is not None and is_html(stored)

@@ -20,6 +20,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QComboBox,
+    QCompleter,
     QHBoxLayout,
     QLineEdit,
     QMenu,
@@ -195,6 +196,10 @@ def editor(
     line.setPlaceholderText(hint(column))
     if kind == "tags":
         complete_tags(line, sorted(known, key=str.casefold))
+    elif kind == "series":  # the series there are, by the name's start
+        names = QCompleter(list(known), line)
+        names.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        line.setCompleter(names)
     return line
 
 

@@ -210,6 +210,19 @@ def test_a_tag_like_value_is_completed_from_the_column_s_others(qtbot, qloop, ta
     assert values(book.id)["Moods"] == ["dark", "cosy"]
 
 
+@POPUP_NOISE  # typing opens the completion
+def test_a_series_is_completed_from_the_series_there_are(qtbot, qloop, table):
+    book, columns, _window, view, _actions = table
+    other = add_book("Persuasion", ("Jane Austen",))
+    set_values([other.id], {columns["Saga"].id: "dune [3]"})  # the same series, its case aside
+    editor = press_f2(qtbot, view, "Saga", "Emma")
+    completer = editor.completer()
+    assert completer.model().stringList() == ["Dune"]  # each series once
+    qtbot.keyClicks(editor, "du")
+    assert completer.completionCount() == 1 and completer.currentCompletion() == "Dune"
+    assert values(book.id)["Saga"] == "Dune [2]"
+
+
 @pytest.mark.parametrize(
     ("name", "typed", "message"),
     [
