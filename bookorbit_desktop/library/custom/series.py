@@ -87,3 +87,9 @@ def name_of_key(key: str) -> str:
     """SQL: the folded name a series key begins with (what a search compares)."""
     first = f"instr({key}, {_APART})"
     return f"(CASE WHEN {first} THEN substr({key}, 1, {first} - 1) ELSE {key} END)"
+
+
+def number_of_key(key: str) -> str:
+    """SQL: the book's number a series key ends with (NULL for none)."""
+    first = f"instr({key}, {_APART})"
+    return f"(CASE WHEN {first} THEN CAST(substr({key}, {first} + 1) AS REAL) END)"

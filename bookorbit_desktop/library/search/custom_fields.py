@@ -4,7 +4,8 @@ follow), and the SQL that reaches them.
 
 A number, a rating, a date and a yes/no compare the value's stored key (`custom_value.key`,
 read from the index of (column, key, book)); a text compares the value, folded as the key keeps
-it; a series its name (`custom.series`: "Dune" finds every book of Dune whatever its number);
+it; a series its name (`custom.series`: "Dune" finds every book of Dune whatever its number,
+and `#label_index`, as in calibre, compares the books' numbers);
 a tag-like column's values one by one, as `custom_item` keeps them (and their folded keys,
 from the index the library browser counts them by). `#label:""` finds the books without a
 value.
@@ -19,6 +20,7 @@ from bookorbit_desktop.library.custom.kinds import NUMBERS, Column
 from bookorbit_desktop.library.search.grammar import SearchError, Term
 
 NUMBER, DATE, YES_NO, TEXT = "number", "date", "yes-no", "text"
+INDEX = "_index"  # `#label_index`: a series column's books' numbers
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,9 @@ def custom_field(term: Term) -> CustomField:
     """The field of `#label`; SearchError naming the columns there are when there is none."""
     assert term.field is not None
     column = store.by_label(term.field)
+    numbered = store.by_label(term.field.removesuffix(INDEX)) if column is None else None
+    if numbered is not None and numbered.kind == "series" and term.field.endswith(INDEX):
+        return _numbers(numbered)
     if column is None:
         labels = ", ".join(f"#{c.label}" for c in store.columns()) or "none yet"
         raise SearchError(
@@ -45,6 +50,18 @@ def custom_field(term: Term) -> CustomField:
             term.end,
         )
     return _field(column)
+
+
+def _numbers(column: Column) -> CustomField:
+    """A series column's books' numbers, as calibre searches them (`#saga_index:>=2`): the
+    number its key ends with (`custom.series.key_sql`); a book of a series without a number
+    has none."""
+    number = series.number_of_key("cv.key")
+    among = (
+        f"SELECT cv.book_id AS id FROM custom_value cv WHERE cv.column_id = {int(column.id)}"
+        f" AND {number} IS NOT NULL AND {{test}}"
+    )
+    return CustomField(NUMBER, number, among, None)
 
 
 def _field(column: Column) -> CustomField:

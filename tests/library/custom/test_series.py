@@ -146,6 +146,10 @@ def test_a_search_names_the_series_alone(saga):
     assert found("#saga:~^dune$") == every  # a pattern reads the name alone
     assert found('#saga:="Dune [2]"') == []  # a name, not a book's number
     assert found('#saga:""') == ["Plain"]
+    # The books' numbers, as calibre searches them.
+    assert found("#saga_index:>=2") == ["Dune Messiah", "Heretics of Dune"]
+    assert found("#saga_index:<1") == ["Prelude"]
+    assert found("#saga_index:false") == ["Emma", "Plain"]  # no number
 
 
 def test_the_browser_lists_a_series_once_whatever_its_books_numbers(saga):
