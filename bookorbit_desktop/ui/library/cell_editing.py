@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from bookorbit_desktop.descriptions import is_html
+from bookorbit_desktop.errors import InvalidValueError
 from bookorbit_desktop.services.library.cell_edits import CellEditService, double_click_edits
-from bookorbit_desktop.ui.asyncqt import spawn
+from bookorbit_desktop.ui.asyncqt import show_error, spawn
 from bookorbit_desktop.ui.library import cell_editors
 from bookorbit_desktop.ui.library.custom_fields import BUILT_IN
 from bookorbit_desktop.ui.library.model import BOOK_ID_ROLE, COLUMNS, BookColumns
@@ -48,6 +49,7 @@ class CellDelegate(QStyledItemDelegate):
         super().__init__(table)
         self.service, self.on_saved, self.table = service, on_saved, table
         self.saving: asyncio.Task[None] | None = None  # the last save, while it runs and after
+        self.retyped: tuple[int, str, str] | None = None  # a refused value: book, field, text
 
     def createEditor(self, parent: QWidget, _option: QStyleOptionViewItem, index: Index) -> QWidget:
         key = _key(index)
@@ -112,7 +114,11 @@ class CellDelegate(QStyledItemDelegate):
         if editor.property(_FILLED):
             return
         editor.setProperty(_FILLED, True)
-        text = self.service.text(int(editor.property(_BOOK)), str(editor.property(_FIELD)))
+        book_id, key = int(editor.property(_BOOK)), str(editor.property(_FIELD))
+        if self.retyped is not None and self.retyped[:2] == (book_id, key):
+            text, self.retyped = self.retyped[2], None  # what was typed, refused: kept
+        else:
+            text = self.service.text(book_id, key)
         cell_editors.set_text(editor, text)
 
     def setModelData(self, editor: QWidget, _model: QAbstractItemModel, _index: Index) -> None:
@@ -123,9 +129,30 @@ class CellDelegate(QStyledItemDelegate):
         self.saving = spawn(self._save(book_id, key, text), self.table.window())
 
     async def _save(self, book_id: int, key: str, text: str) -> None:
-        """Save off the window's thread; a wrong value is shown in a message (by `spawn`)."""
-        if await self.service.save_async(book_id, key, text):
+        """Save off the window's thread. A wrong value is said in a message; once it is closed,
+        the cell's editor opens again with what was typed. (Another error: `spawn` says it.)"""
+        try:
+            saved = await self.service.save_async(book_id, key, text)
+        except InvalidValueError as error:
+            box = show_error(self.table.window(), error)
+            box.finished.connect(lambda _result: self._edit_again(book_id, key, text))
+            return
+        if saved:
             self.on_saved(book_id)
+
+    def _edit_again(self, book_id: int, key: str, text: str) -> None:
+        """The cell of `book_id` and `key` edited again, from `text` (if it is still shown)."""
+        model = self.table.model()
+        if not isinstance(model, BookColumns):
+            return
+        row = model.row_of(book_id)
+        keys = [model.column_key(column) for column in range(model.columnCount())]
+        if row is None or key not in keys:
+            return
+        index = model.index(row, keys.index(key))
+        self.retyped = (book_id, key, text)
+        self.table.setCurrentIndex(index)
+        self.table.edit(index)
 
 
 class CellEditing(QObject):

@@ -243,6 +243,15 @@ def test_a_wrong_value_is_shown_and_nothing_saved(qtbot, qloop, table, name, typ
     assert len(boxes) == 1 and message in boxes[0].text()
     assert values(book.id) == before
     assert actions.undo.undo_action.text() == earlier
+    # Once the message is closed, the cell is edited again from what was typed: nothing lost.
+    assert view.table.state() != QAbstractItemView.State.EditingState
+    boxes[0].accept()
+    qtbot.waitUntil(lambda: view.table.state() == QAbstractItemView.State.EditingState)
+    again = view.table.viewport().findChildren(DateField if name == "Bought" else QLineEdit)
+    shown = [
+        e.line.text() if isinstance(e, DateField) else e.text() for e in again if e.isVisible()
+    ]
+    assert shown == [typed]
 
 
 def test_a_column_deleted_while_its_cell_is_edited_is_named(qtbot, qloop, table):
