@@ -191,6 +191,10 @@ def category_tallies(db: SqliteDatabase) -> None:
         # A tag's links go before it, while its name says which paths they count in.
         "CREATE TRIGGER tag_path_tag_delete BEFORE DELETE ON tag BEGIN"
         " DELETE FROM book_tag WHERE tag_id = OLD.id; END",
+        # And its paths after it, foreign keys on or not (sqlite3's shell has them off): left,
+        # the next tag given its id would count its books in them too.
+        "CREATE TRIGGER tag_path_of_tag_delete AFTER DELETE ON tag BEGIN"
+        " DELETE FROM tag_path_of WHERE tag_id = OLD.id; END",
         "CREATE TABLE custom_path (column_id INTEGER NOT NULL REFERENCES custom_column (id)"
         " ON DELETE CASCADE, path TEXT NOT NULL, books INTEGER NOT NULL,"
         " PRIMARY KEY (column_id, path)) WITHOUT ROWID",

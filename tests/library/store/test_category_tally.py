@@ -105,7 +105,7 @@ def _apply(write: tuple[Any, ...], books: list[int], column_id: int) -> None:
     elif kind == "credit":
         sql(
             "INSERT INTO book_author (book_id, author_id, position, role) SELECT ?, id,"
-            " (SELECT coalesce(max(position), 0) + 1 FROM book_author WHERE book_id = ?),"
+            " (SELECT coalesce(max(abs(position)), 0) + 1 FROM book_author WHERE book_id = ?),"
             " 'editor' FROM author WHERE name = ?",
             (book, book, second),
         )
@@ -134,7 +134,7 @@ def _apply(write: tuple[Any, ...], books: list[int], column_id: int) -> None:
             )
             if kind == "merge":
                 sql(
-                    "UPDATE book_author SET book_id = ?, position = id + 1000 WHERE book_id = ?",
+                    "UPDATE book_author SET book_id = ?, position = -id WHERE book_id = ?",
                     (other, book),
                 )
     elif kind == "remove":
@@ -207,4 +207,20 @@ def test_a_renamed_tag_counts_its_books_under_its_new_paths_only(library):
     assert _kept()[1] == {"old": 1, "new": 2, "new.shelf": 2}
     set_tags_of({first: ["old"]}, 0.0)
     assert _kept()[1] == {"old": 1, "new": 1, "new.shelf": 1}
+    assert _kept() == _afresh()
+
+
+def test_a_tag_removed_by_a_tool_without_foreign_keys_leaves_no_paths_to_the_next(library):
+    """sqlite3's shell, like Python's sqlite3, enforces no foreign keys unless asked, and removes
+    a tag without the app's functions: the tag's paths go with it all the same. Left behind,
+    the next tag given its id (SQLite gives the highest id again) counted its books in them."""
+    book = add_book("Dune").id
+    set_tags_of({book: ["SF.desert"]}, 0.0)
+    set_tags_of({book: ["SF.desert", "Old.Gone"]}, 0.0)  # the highest id
+    other = sqlite3.connect(library.db_file)  # foreign keys off, no functions
+    with other:
+        other.execute("DELETE FROM tag WHERE name = 'Old.Gone'")
+    other.close()
+    set_tags_of({book: ["SF.desert", "New"]}, 0.0)
+    assert _kept()[1] == {"sf": 1, "sf.desert": 1, "new": 1}
     assert _kept() == _afresh()
