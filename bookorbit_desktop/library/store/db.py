@@ -138,6 +138,7 @@ def open_database(path: Path, *, check_later: bool = False) -> SqliteDatabase:
     register_regexp(db)  # searches with a pattern (`title:~^the`)
     register_paths(db)  # the triggers keeping the browser's counts of tag paths
     doing = "open the library"  # what the refusal of a full drive says could not be done
+    reached: list[int] = []  # the schema versions an upgrade committed before it failed
     try:
         db.connect(reuse_if_open=True)
         early = early_check.take(path)  # the check begun while the program loaded, if any
@@ -149,7 +150,7 @@ def open_database(path: Path, *, check_later: bool = False) -> SqliteDatabase:
             db.close()
             raise _damaged(path, "is damaged", _first_problem(check))
         doing = "upgrade the library for this version"
-        migrate(db, path)
+        migrate(db, path, reached)
     except (DatabaseError, sqlite3.DatabaseError) as error:
         # A damaged or foreign file, or one another program holds locked: say so instead of
         # failing with a traceback (rows are read outside peewee's error wrapper, so SQLite's
@@ -170,9 +171,15 @@ def open_database(path: Path, *, check_later: bool = False) -> SqliteDatabase:
                 "(--data-dir, or Settings)."
             ) from error
         if _drive_full(path, error):
+            done = (
+                f"The library was upgraded part of the way (to schema {reached[-1]} of "
+                f"{SCHEMA_VERSION}), and the copy made before the upgrade is kept beside it"
+                if reached
+                else "Nothing was changed"
+            )
             raise LibraryOpenError(
-                f"The drive of {path} is full: SQLite could not {doing} ({error}). Nothing "
-                "was changed. Free some space on it, then start again."
+                f"The drive of {path} is full: SQLite could not {doing} ({error}). {done}. "
+                "Free some space on it, then start again."
             ) from error
         raise _unreadable(path, error) from error
     database.initialize(db)
@@ -275,8 +282,9 @@ def schema_version(db: SqliteDatabase) -> int:
     return int(row[0]) if row else 0
 
 
-def migrate(db: SqliteDatabase, path: Path) -> None:
-    """Bring the file at `path` to SCHEMA_VERSION, refusing files from a newer release."""
+def migrate(db: SqliteDatabase, path: Path, reached: list[int] | None = None) -> None:
+    """Bring the file at `path` to SCHEMA_VERSION, refusing files from a newer release; each
+    schema version committed is added to `reached` (so a failure after one can say so)."""
     current = schema_version(db)
     if current > SCHEMA_VERSION:
         db.close()
@@ -314,6 +322,8 @@ def migrate(db: SqliteDatabase, path: Path) -> None:
                 db.execute_sql("DELETE FROM schema_version")
                 db.execute_sql("INSERT INTO schema_version (version) VALUES (?)", (version,))
             kept = True
+            if reached is not None:
+                reached.append(version)
             log.info("Migrated the library to schema version %d", version)
     except BaseException:
         if backup is not None and not kept:

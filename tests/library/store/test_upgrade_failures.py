@@ -144,6 +144,55 @@ def test_an_upgrade_that_fails_after_a_kept_migration_keeps_its_copy(tmp_path, m
         check.close()
 
 
+def test_an_upgrade_that_fills_the_drive_after_a_kept_migration_does_not_say_nothing_changed(
+    small_drive,  # noqa: F811
+    tmp_path,
+    monkeypatch,
+):
+    """The drive fills during a migration after an earlier one of the same upgrade was
+    committed (a library at 50 filled the drive in schema 52, left at 51): the library has
+    changed, and the copy made before the upgrade is the way back to the release before. The
+    refusal must not tell the user that nothing was changed."""
+    from bookorbit_desktop.library.store import db as store_db
+    from bookorbit_desktop.library.store import migrations, upgrade_copy
+
+    made = tmp_path / "library.sqlite3"
+    open_database(made)
+    add_book("Dune")
+    close_database()
+    room = 2 * made.stat().st_size + (2 << 20)  # the library, its copy and a little more
+    subprocess.run(["mount", "-o", f"remount,size={room}", str(small_drive)], check=True)
+    path = small_drive / made.name
+    shutil.copy(made, path)
+
+    def kept(db: SqliteDatabase) -> None:
+        db.execute_sql("CREATE TABLE kept_step (x)")
+
+    def fill_the_drive(db: SqliteDatabase) -> None:
+        db.execute_sql("CREATE TABLE filler (data BLOB)")
+        db.execute_sql("INSERT INTO filler (data) VALUES (zeroblob(?))", (2 * room,))
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", (*MIGRATIONS, kept, fill_the_drive))
+    monkeypatch.setattr(store_db, "SCHEMA_VERSION", SCHEMA_VERSION + 2)
+    monkeypatch.setattr(upgrade_copy, "SCHEMA_VERSION", SCHEMA_VERSION + 2)
+    with pytest.raises(LibraryOpenError) as refused:
+        open_database(path)
+    check = sqlite3.connect(path)
+    try:
+        version = check.execute("SELECT version FROM schema_version").fetchone()
+        assert version == (SCHEMA_VERSION + 1,)  # changed: one migration of two was kept
+    finally:
+        check.close()
+    (copy,) = small_drive.glob("*.bak")
+    assert copy.name.startswith(f"library.sqlite3.v{SCHEMA_VERSION}-")
+    assert refused.value.message.startswith(f"The drive of {path} is full")
+    assert "Nothing was changed" not in refused.value.message
+    assert (
+        f"upgraded part of the way (to schema {SCHEMA_VERSION + 1} of {SCHEMA_VERSION + 2}),"
+        " and the copy made before the upgrade is kept beside it" in refused.value.message
+    )
+
+
 def _files_open_in(folder: Path) -> list[str]:
     """The files in `folder` this process holds open (Linux)."""
     held = []
