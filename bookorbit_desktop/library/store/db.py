@@ -38,6 +38,18 @@ PRAGMAS = {
 }
 
 
+class LibraryDatabase(SqliteDatabase):
+    """The library's database. On some errors (a full drive, an I/O error) SQLite rolls the
+    transaction back itself: the ORM's rollback after it then fails ("cannot rollback - no
+    transaction is active"), and that error, not the reason, reached the user. Here a rollback
+    with no transaction left does nothing, so the error that ended the write is the one said."""
+
+    def rollback(self) -> None:
+        if not self.is_closed() and not self.connection().in_transaction:
+            return
+        super().rollback()
+
+
 class LibraryOpenError(BookOrbitError):
     title = "Cannot open the library"
 
@@ -133,7 +145,7 @@ def open_database(path: Path, *, check_later: bool = False) -> SqliteDatabase:
         _refuse_missing(path)
     elif path.stat().st_size == 0:
         raise _damaged(path, "is empty (0 bytes)")
-    db = SqliteDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
+    db = LibraryDatabase(str(path), pragmas=PRAGMAS, check_same_thread=False)
     register_fold(db)  # before any connection: the search index's triggers call it
     register_regexp(db)  # searches with a pattern (`title:~^the`)
     register_paths(db)  # the triggers keeping the browser's counts of tag paths
