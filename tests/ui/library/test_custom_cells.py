@@ -252,6 +252,12 @@ def test_a_wrong_value_is_shown_and_nothing_saved(qtbot, qloop, table, name, typ
         e.line.text() if isinstance(e, DateField) else e.text() for e in again if e.isVisible()
     ]
     assert shown == [typed]
+    (editor,) = [e for e in again if e.isVisible()]
+    line = editor.line if isinstance(editor, DateField) else editor
+    qtbot.keyClick(line, Qt.Key.Key_Escape)  # and Esc still saves nothing
+    qtbot.waitUntil(lambda: view.table.state() != QAbstractItemView.State.EditingState)
+    assert values(book.id) == before
+    assert not [box for box in window.findChildren(QMessageBox) if box.isVisible()]
 
 
 def test_a_column_deleted_while_its_cell_is_edited_is_named(qtbot, qloop, table):
