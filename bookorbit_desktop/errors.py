@@ -1,4 +1,7 @@
-"""Domain errors that carry a user-facing title and a message saying what to do next."""
+"""Domain errors that carry a user-facing title and a message saying what to do next; and the
+one rule for an outside error that is the drive being full (`drive_full`)."""
+
+import errno
 
 
 class BookOrbitError(Exception):
@@ -34,3 +37,23 @@ class InvalidValueError(BookOrbitError):
 
 class NotFoundError(BookOrbitError):
     title = "Not found"
+
+
+class DriveFullError(BookOrbitError):
+    title = "Drive full"
+
+
+def drive_full(error: BaseException) -> DriveFullError | None:
+    """The full drive behind `error` (SQLite's "database or disk is full", or the system's
+    ENOSPC, anywhere in its chain), said plainly; None for another error."""
+    seen: BaseException | None = error
+    found: set[int] = set()
+    while seen is not None and id(seen) not in found:  # a chain may loop back on itself
+        found.add(id(seen))
+        if "disk is full" in str(seen) or getattr(seen, "errno", None) == errno.ENOSPC:
+            return DriveFullError(
+                f"The drive is full, so this could not be done ({seen}). Free some space on "
+                "it, then try again."
+            )
+        seen = seen.__cause__ or seen.__context__
+    return None

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import Qt, QTimer, SignalInstance
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
-from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.errors import BookOrbitError, drive_full
 from bookorbit_desktop.ui.text import show_plain
 
 log = logging.getLogger(__name__)
@@ -45,15 +45,22 @@ _open_boxes: set[QMessageBox] = set()
 
 def error_text(error: BaseException) -> tuple[str, str]:
     """The title and message to show for `error` (never a traceback)."""
-    if isinstance(error, BookOrbitError):
-        return error.title, error.message
+    said = error if isinstance(error, BookOrbitError) else drive_full(error)
+    if said is not None:
+        return said.title, said.message
     return UNEXPECTED_TITLE, UNEXPECTED_MESSAGE
+
+
+def _expected(error: BaseException) -> bool:
+    """An error said to the user as it is, not reported as a fault: the app's own, or the
+    drive being full (a write's transaction is rolled back: the library is as it was)."""
+    return isinstance(error, BookOrbitError) or drive_full(error) is not None
 
 
 def show_error(parent: QWidget | None, error: BaseException) -> QMessageBox:
     """Show `error` in a window-modal message box opened without a nested event loop."""
     title, message = error_text(error)
-    if not isinstance(error, BookOrbitError):
+    if not _expected(error):
         log.error("Unexpected error", exc_info=error)
     addresses = _LONG_ADDRESS.findall(message)
     shown = _LONG_ADDRESS.sub("the address under Show Details…", message)
@@ -85,7 +92,7 @@ def spawn(coro: Coroutine[Any, Any, T], parent: QWidget | None = None) -> asynci
         error = done.exception()
         if error is None:
             return
-        if _report_unexpected is not None and not isinstance(error, BookOrbitError):
+        if _report_unexpected is not None and not _expected(error):
             _report_unexpected(error)
         else:
             show_error(parent, error)

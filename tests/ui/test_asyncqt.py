@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import sqlite3
 
 import pytest
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
@@ -15,6 +16,7 @@ from bookorbit_desktop.ui.asyncqt import (
     UNEXPECTED_TITLE,
     cancel_running_tasks,
     error_text,
+    report_unexpected_errors_to,
     run_dialog,
     show_error,
     signal_future,
@@ -29,6 +31,12 @@ from bookorbit_desktop.ui.gc_guard import GarbageCollector
         (InvalidValueError("Port 80 cannot be used."), "Invalid value", "Port 80 cannot be used."),
         (BookOrbitError("Try again.", title="Custom"), "Custom", "Try again."),
         (KeyError("secret detail"), UNEXPECTED_TITLE, UNEXPECTED_MESSAGE),
+        (
+            OSError(28, "No space left on device"),
+            "Drive full",
+            "The drive is full, so this could not be done ([Errno 28] No space left on device)."
+            " Free some space on it, then try again.",
+        ),
     ],
 )
 def test_error_text_never_shows_internals(error, title, message):
@@ -70,6 +78,33 @@ def test_an_unexpected_error_is_logged_and_shown_plainly(qtbot, qloop, caplog):
     assert "Unexpected error" in caplog.text
     for box in shown:
         box.close()
+
+
+def test_a_full_drive_is_said_plainly_never_reported_as_a_fault(qtbot, qloop, caplog):
+    """A write that fills the drive (SQLite has rolled it back) is the user's to mend: said in
+    a message over the window, not sent to the crash report, not logged as a fault."""
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    reported: list[BaseException] = []
+    report_unexpected_errors_to(reported.append)
+
+    async def fill():
+        raise sqlite3.OperationalError("database or disk is full")
+
+    async def scenario():
+        task = spawn(fill(), parent)
+        with pytest.raises(sqlite3.OperationalError):
+            await task
+        await asyncio.sleep(0)
+
+    try:
+        qloop.run_until_complete(scenario())
+    finally:
+        report_unexpected_errors_to(None)
+    (box,) = parent.findChildren(QMessageBox)
+    assert box.windowTitle() == "Drive full"
+    assert box.text().startswith("The drive is full, so this could not be done")
+    assert reported == [] and "Unexpected error" not in caplog.text
 
 
 def test_a_parentless_box_survives_until_closed(qtbot):

@@ -26,7 +26,6 @@ so its memory stays that of the cache.
 
 from __future__ import annotations
 
-import errno
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -34,7 +33,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bookorbit_desktop.errors import BookOrbitError
+from bookorbit_desktop.errors import BookOrbitError, drive_full
 from bookorbit_desktop.library.search.fold import interrupts_put_off
 from bookorbit_desktop.library.store.index_batch import close_batch, open_batch
 from bookorbit_desktop.library.store.models import database
@@ -183,14 +182,11 @@ def disk_full(error: BaseException) -> LibraryDiskFullError | None:
     """The disk-full error behind `error`, said plainly, else None. SQLite rolls a transaction
     back itself when the disk is full, so the error raised is often the failed rollback after
     it ("no transaction is active"), with the full disk only in its context."""
-    seen: BaseException | None = error
-    while seen is not None:
-        if "disk is full" in str(seen) or getattr(seen, "errno", None) == errno.ENOSPC:
-            folder = Path(str(database.database)).parent
-            return LibraryDiskFullError(
-                f"The disk holding the library ({folder}) is full: the files of the last batch "
-                "were not imported (nothing was half-written; the files reported imported are "
-                "in the library). Free some space there and run the import again."
-            )
-        seen = seen.__cause__ or seen.__context__
-    return None
+    if drive_full(error) is None:
+        return None
+    folder = Path(str(database.database)).parent
+    return LibraryDiskFullError(
+        f"The disk holding the library ({folder}) is full: the files of the last batch "
+        "were not imported (nothing was half-written; the files reported imported are "
+        "in the library). Free some space there and run the import again."
+    )
