@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -121,35 +121,33 @@ class CellDelegate(QStyledItemDelegate):
             text = self.service.text(book_id, key)
         cell_editors.set_text(editor, text)
 
-    def setModelData(self, editor: QWidget, _model: QAbstractItemModel, _index: Index) -> None:
+    def setModelData(self, editor: QWidget, _model: QAbstractItemModel, index: Index) -> None:
         text = cell_editors.text_of(editor)
         if text is None:
             return
         book_id, key = int(editor.property(_BOOK)), str(editor.property(_FIELD))
-        self.saving = spawn(self._save(book_id, key, text), self.table.window())
+        cell = QPersistentModelIndex(index)  # the cell, while the rows stay as they are
+        self.saving = spawn(self._save(cell, book_id, key, text), self.table.window())
 
-    async def _save(self, book_id: int, key: str, text: str) -> None:
+    async def _save(self, cell: QPersistentModelIndex, book_id: int, key: str, text: str) -> None:
         """Save off the window's thread. A wrong value is said in a message; once it is closed,
         the cell's editor opens again with what was typed. (Another error: `spawn` says it.)"""
         try:
             saved = await self.service.save_async(book_id, key, text)
         except InvalidValueError as error:
             box = show_error(self.table.window(), error)
-            box.finished.connect(lambda _result: self._edit_again(book_id, key, text))
+            box.finished.connect(lambda _result: self._edit_again(cell, book_id, key, text))
             return
         if saved:
             self.on_saved(book_id)
 
-    def _edit_again(self, book_id: int, key: str, text: str) -> None:
-        """The cell of `book_id` and `key` edited again, from `text` (if it is still shown)."""
-        model = self.table.model()
-        if not isinstance(model, BookColumns):
+    def _edit_again(self, cell: QPersistentModelIndex, book_id: int, key: str, text: str) -> None:
+        """`cell` edited again from `text`, if it still shows the book's `key`."""
+        if not cell.isValid():
+            return  # the rows were read again meanwhile
+        index = cell.model().index(cell.row(), cell.column())
+        if index.data(BOOK_ID_ROLE) != book_id or _key(index) != key:
             return
-        row = model.row_of(book_id)
-        keys = [model.column_key(column) for column in range(model.columnCount())]
-        if row is None or key not in keys:
-            return
-        index = model.index(row, keys.index(key))
         self.retyped = (book_id, key, text)
         self.table.setCurrentIndex(index)
         self.table.edit(index)

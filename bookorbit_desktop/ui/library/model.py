@@ -243,10 +243,6 @@ class BookColumns(HeadedTable):
             return self.custom_headings[section - len(self.headers)] if shown else None
         return super().headerData(section, orientation, role)
 
-    def row_of(self, book_id: int) -> int | None:
-        """The row that shows the book `book_id` (None: none); each model knows its rows."""
-        raise NotImplementedError
-
     def column_key(self, column: int) -> str:
         """The key of `column`: a `COLUMN_KEYS` one, or `custom:<id>`."""
         if column < len(COLUMN_KEYS):

@@ -257,19 +257,30 @@ def test_calibres_html_comments_are_edited_formatted_never_as_tags(qtbot, qloop,
     dialog.reject()
 
 
+# A calibre library's columns, beside the shelf's Weight and Mood.
+CALIBRES = (
+    ("Read", "yes-no"), ("Date read", "date"), ("Stars", "rating"), ("Genre", "tags"),
+    ("Shelf", "text"), ("Notes", "long-text"),
+)  # fmt: skip
+
+
+def edit_shown(qtbot, library, columns, *, every_book: bool = False):
+    """The Edit dialog of Ubik (or Bulk Edit of every book), shown, with `columns` (name, kind)
+    added to the shelf's."""
+    ids = shelf(library)  # Weight and Mood
+    for name, kind in columns:
+        add_column(name, kind)
+    _window, _view, actions = window_with_books(qtbot, library)
+    dialog = actions.edit_books(list(ids.values()) if every_book else [ids["Ubik"]])
+    qtbot.waitExposed(dialog)
+    QApplication.processEvents()
+    return dialog
+
+
 def test_the_edit_dialog_shows_a_calibre_librarys_many_columns_without_scrolling(
     qtbot, library, small_screen
 ):
-    ids = shelf(library)  # Weight and Mood
-    for name, kind in (
-        ("Read", "yes-no"), ("Date read", "date"), ("Stars", "rating"), ("Genre", "tags"),
-        ("Shelf", "text"), ("Notes", "long-text"),
-    ):  # fmt: skip
-        add_column(name, kind)
-    _window, _view, actions = window_with_books(qtbot, library)
-    dialog = actions.edit_books([ids["Ubik"]])
-    qtbot.waitExposed(dialog)
-    QApplication.processEvents()
+    dialog = edit_shown(qtbot, library, CALIBRES)
     box = dialog.custom.box
     assert not box.verticalScrollBar().isVisible()  # all eight fields in view
     assert all(box.viewport().rect().contains(f.geometry()) for f in dialog.custom.fields.values())
@@ -281,16 +292,8 @@ def test_the_edit_dialog_shows_a_calibre_librarys_many_columns_without_scrolling
 def test_a_message_below_many_columns_takes_their_box_s_room_never_overlaps_it(
     qtbot, library, small_screen
 ):
-    ids = shelf(library)  # Weight and Mood
-    for name, kind in (
-        ("Read", "yes-no"), ("Date read", "date"), ("Stars", "rating"), ("Genre", "tags"),
-        ("Shelf", "text"), ("Notes", "long-text"), ("Saga", "series"), ("Place", "text"),
-    ):  # fmt: skip
-        add_column(name, kind)
-    _window, _view, actions = window_with_books(qtbot, library)
-    dialog = actions.edit_books(list(ids.values()))  # Bulk Edit: the fields of many books
-    qtbot.waitExposed(dialog)
-    QApplication.processEvents()
+    more = (*CALIBRES, ("Saga", "series"), ("Place", "text"))
+    dialog = edit_shown(qtbot, library, more, every_book=True)  # Bulk Edit: many books' fields
     height = dialog.height()
     dialog.confirm_label.setText("This changes the Saga of 2 books.\nEdit ▸ Undo takes it back.")
     dialog.confirm_label.show()
