@@ -10,6 +10,7 @@ from dataclasses import asdict
 from typing import Any
 
 from bookorbit_desktop.errors import InvalidValueError, NotFoundError
+from bookorbit_desktop.library.custom import series
 from bookorbit_desktop.library.custom.kinds import Column
 from bookorbit_desktop.library.search.fold import fold
 from bookorbit_desktop.library.store.models import database
@@ -121,6 +122,17 @@ def column_values(column_id: int) -> dict[int, Any]:
         "SELECT book_id, value FROM custom_value WHERE column_id = ?", (column_id,)
     )
     return {int(book_id): json.loads(value) for book_id, value in rows}
+
+
+def series_names(column_id: int) -> list[str]:
+    """The series a series column holds, each once (case and accents aside), by name: one
+    value of each, read in the order of the column's keys (`series.key_sql`)."""
+    rows = database.execute_sql(
+        "SELECT json_extract(value, '$') FROM custom_value WHERE column_id = ?"
+        f" GROUP BY {series.name_of_key('key')}",
+        (column_id,),
+    )
+    return [series.parts(str(text))[0] for (text,) in rows]
 
 
 def count_values(column_id: int) -> int:

@@ -19,10 +19,8 @@ from collections.abc import Sequence
 
 from bookorbit_desktop.config import Paths
 from bookorbit_desktop.errors import InvalidValueError, NotFoundError
-from bookorbit_desktop.library.custom import series
 from bookorbit_desktop.library.custom import store as custom_store
 from bookorbit_desktop.library.custom.kinds import Column, column_of, shown
-from bookorbit_desktop.library.search.fold import fold
 from bookorbit_desktop.library.store.models import ReadingState
 from bookorbit_desktop.library.store.off_loop import off_loop
 from bookorbit_desktop.library.store.settings import get_setting, set_setting
@@ -66,10 +64,9 @@ class CellEditService:
     def known_values(self, column: Column) -> Sequence[str]:
         """The values the books hold in a tag-like column, each once; a series column's
         series, by name (each once, case and accents aside)."""
-        held = custom_store.column_values(column.id).values()
         if column.kind == "series":
-            names = (series.parts(str(value))[0] for value in held)
-            return sorted({fold(name): name for name in names}.values(), key=str.casefold)
+            return custom_store.series_names(column.id)
+        held = custom_store.column_values(column.id).values()
         return list(dict.fromkeys(value for values in held for value in values))
 
     def text(self, book_id: int, key: str) -> str:
